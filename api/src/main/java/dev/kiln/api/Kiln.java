@@ -1,0 +1,127 @@
+package dev.kiln.api;
+
+import dev.kiln.engine.config.DatabaseUrl;
+import dev.kiln.engine.config.KilnConfig;
+import dev.kiln.engine.config.Role;
+import dev.kiln.engine.db.EmbeddedDatabase;
+import dev.kiln.engine.db.Migrations;
+import dev.kiln.engine.db.Pools;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Kiln process: its database (embedded or not), migrations, Vert.x and the verticles
+ * of its roles. {@link #start} blocks until everything listens; {@link #close} undoes it in reverse.
+ */
+public final class Kiln implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Kiln.class);
+
+  private final KilnConfig config;
+  private final Optional<EmbeddedDatabase> embedded;
+  private final DatabaseUrl databaseUrl;
+  private final Vertx vertx;
+  private final Pool pool;
+  private final List<String> deployments;
+  private final int httpPort;
+  private volatile boolean closed;
+
+  private Kiln(KilnConfig config, Optional<EmbeddedDatabase> embedded, DatabaseUrl databaseUrl, Vertx vertx,
+      Pool pool, List<String> deployments, int httpPort) {
+    this.config = config;
+    this.embedded = embedded;
+    this.databaseUrl = databaseUrl;
+    this.vertx = vertx;
+    this.pool = pool;
+    this.deployments = deployments;
+    this.httpPort = httpPort;
+  }
+
+  /** Starts a process with {@code config}; blocking, so call it from main or a test thread. */
+  public static Kiln start(KilnConfig config) {
+    Optional<EmbeddedDatabase> embedded = config.databaseUrl().isPresent()
+        ? Optional.empty()
+        : Optional.of(EmbeddedDatabase.start(config.dataDir()));
+    DatabaseUrl url = config.databaseUrl().orElseGet(() -> embedded.orElseThrow().url());
+    Vertx vertx = null;
+    try {
+      String schema = Migrations.migrate(url);
+      vertx = Vertx.vertx();
+      Pool pool = Pools.create(vertx, url, config.databasePoolSize());
+      List<String> deployments = new ArrayList<>();
+      int port = -1;
+      if (config.runs(Role.API)) {
+        ApiVerticle api = new ApiVerticle(config, pool);
+        deployments.add(await(vertx.deployVerticle(api)));
+        port = api.actualPort();
+      }
+      Kiln kiln = new Kiln(config, embedded, url, vertx, pool, deployments, port);
+      log.info("Kiln started: roles {}; {}database {} (schema v{}); {}",
+          config.roles().stream().map(Role::id).collect(Collectors.joining(",")),
+          embedded.isPresent() ? "embedded " : "", url.redacted(), schema,
+          port >= 0 ? "listening on http://" + config.httpHost() + ":" + port : "no HTTP (api role not run)");
+      return kiln;
+    } catch (RuntimeException e) {
+      if (vertx != null) {
+        try {
+          vertx.close().await(30, TimeUnit.SECONDS);
+        } catch (Exception closeFailure) {
+          e.addSuppressed(closeFailure);
+        }
+      }
+      embedded.ifPresent(EmbeddedDatabase::close);
+      throw e;
+    }
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+    }
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public DatabaseUrl databaseUrl() {
+    return databaseUrl;
+  }
+
+  public KilnConfig config() {
+    return config;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Graceful stop: verticles first (they stop taking work and hand back what is in flight), then the database. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    log.info("Kiln stopping");
+    try {
+      Future.all(deployments.stream().map(vertx::undeploy).toList())
+          .eventually(pool::close)
+          .eventually(vertx::close)
+          .await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("Kiln did not stop cleanly: {}", e.toString());
+    }
+    embedded.ifPresent(EmbeddedDatabase::close);
+    log.info("Kiln stopped");
+  }
+}

@@ -1,0 +1,68 @@
+package dev.kiln.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.engine.config.DatabaseUrl;
+import dev.kiln.engine.config.KilnConfig;
+import dev.kiln.engine.testing.TestDatabase;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KilnStartupTest {
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private HttpResponse<String> get(Kiln kiln, String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + kiln.httpPort() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static long count(DatabaseUrl url, String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+        ResultSet rs = c.createStatement().executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void with_no_database_url_it_starts_an_embedded_postgres_that_keeps_its_data_across_restarts(@TempDir Path dataDir)
+      throws Exception {
+    KilnConfig config = KilnConfig.parse(Map.of("KILN_DATA_DIR", dataDir.toString(), "KILN_HTTP_PORT", "0"), List.of());
+    try (Kiln first = Kiln.start(config)) {
+      assertThat(get(first, "/ready").statusCode()).isEqualTo(200);
+      assertThat(get(first, "/ready").body()).contains("\"status\":\"ready\"").contains("\"schema_version\":\"1\"");
+      TestDatabase.execute(first.databaseUrl(), "INSERT INTO workflows (workflow_type, input) VALUES ('kept', '{}')");
+    }
+    try (Kiln second = Kiln.start(config)) {
+      assertThat(get(second, "/ready").statusCode()).isEqualTo(200);
+      assertThat(count(second.databaseUrl(), "SELECT count(*) FROM workflows WHERE workflow_type = 'kept'")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void with_a_database_url_it_migrates_and_uses_that_database() throws Exception {
+    DatabaseUrl empty = TestDatabase.server().withDatabase("kiln_external_" + ProcessHandle.current().pid());
+    TestDatabase.execute(TestDatabase.server(), "DROP DATABASE IF EXISTS " + empty.database());
+    TestDatabase.execute(TestDatabase.server(), "CREATE DATABASE " + empty.database());
+    String url = "postgresql://" + empty.user() + (empty.password() == null ? "" : ":" + empty.password())
+        + "@" + empty.host() + ":" + empty.port() + "/" + empty.database();
+    KilnConfig config = KilnConfig.parse(Map.of("KILN_DATABASE_URL", url, "KILN_HTTP_PORT", "0"), List.of());
+    try (Kiln kiln = Kiln.start(config)) {
+      assertThat(get(kiln, "/health").body()).isEqualTo("{\"status\":\"up\"}");
+      assertThat(get(kiln, "/ready").statusCode()).isEqualTo(200);
+      assertThat(count(empty, "SELECT count(*) FROM flyway_schema_history WHERE success")).isPositive();
+    }
+  }
+}

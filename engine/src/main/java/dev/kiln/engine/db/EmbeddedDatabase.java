@@ -1,0 +1,81 @@
+package dev.kiln.engine.db;
+
+import dev.kiln.engine.config.ConfigException;
+import dev.kiln.engine.config.DatabaseUrl;
+import dev.kiln.engine.config.KilnConfig;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PostgreSQL 15 server run by Kiln itself when no {@code KILN_DATABASE_URL} is given, so one
+ * command runs Kiln on a fresh machine. Its data directory survives restarts.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
+
+  private final EmbeddedPostgres postgres;
+  private final Path dataDirectory;
+
+  private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDirectory) {
+    this.postgres = postgres;
+    this.dataDirectory = dataDirectory;
+  }
+
+  /**
+   * Starts (and on first use initialises) a server whose data lives in {@code dataDir/pg15}.
+   * Blocking: call it before Vert.x starts, never on an event loop.
+   */
+  public static EmbeddedDatabase start(Path dataDir) {
+    Path pgData = dataDir.resolve("pg15");
+    Path binaries = dataDir.resolve("pg-binaries");
+    try {
+      Files.createDirectories(pgData.getParent());
+      Files.createDirectories(binaries);
+    } catch (IOException e) {
+      throw new ConfigException(KilnConfig.DATA_DIR.env(), "cannot create " + dataDir + ": " + e.getMessage());
+    }
+    try {
+      EmbeddedPostgres pg = EmbeddedPostgres.builder()
+          .setDataDirectory(pgData)
+          .setCleanDataDirectory(false)
+          .setOverrideWorkingDirectory(binaries.toFile())
+          .setServerConfig("max_connections", "200")
+          .setPGStartupWait(java.time.Duration.ofSeconds(60))
+          .start();
+      return new EmbeddedDatabase(pg, pgData);
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException(KilnConfig.DATA_DIR.env(),
+          "embedded PostgreSQL in " + pgData + " did not start: " + rootMessage(e));
+    }
+  }
+
+  public DatabaseUrl url() {
+    return new DatabaseUrl("localhost", postgres.getPort(), "postgres", "postgres", null);
+  }
+
+  public Path dataDirectory() {
+    return dataDirectory;
+  }
+
+  /** Stops the server cleanly (a fast shutdown: running queries are ended, data is flushed). */
+  @Override
+  public void close() {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      log.warn("embedded PostgreSQL in {} did not stop cleanly: {}", dataDirectory, e.getMessage());
+    }
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+}

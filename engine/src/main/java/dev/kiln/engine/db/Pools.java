@@ -1,0 +1,20 @@
+package dev.kiln.engine.db;
+
+import dev.kiln.engine.config.DatabaseUrl;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+/** Builds the one shared PostgreSQL pool a process uses; verticles never open their own. */
+public final class Pools {
+  private Pools() {}
+
+  public static Pool create(Vertx vertx, DatabaseUrl url, int size) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size).setName("kiln").setShared(true).setMaxWaitQueueSize(10_000))
+        .connectingTo(url.connectOptions())
+        .using(vertx)
+        .build();
+  }
+}

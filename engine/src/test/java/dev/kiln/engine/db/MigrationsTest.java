@@ -1,0 +1,120 @@
+package dev.kiln.engine.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.engine.config.ConfigException;
+import dev.kiln.engine.config.DatabaseUrl;
+import dev.kiln.engine.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class MigrationsTest {
+  private static DatabaseUrl url;
+  private static Connection connection;
+
+  @BeforeAll
+  static void database() throws SQLException {
+    url = TestDatabase.create();
+    connection = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+  }
+
+  @AfterAll
+  static void close() throws SQLException {
+    connection.close();
+  }
+
+  private static List<String> column(String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  private static long insertWorkflow() throws SQLException {
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("INSERT INTO workflows (workflow_type, input) VALUES ('t', '{}') RETURNING id")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void migrations_create_the_four_tables() throws SQLException {
+    assertThat(column("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"))
+        .contains("workflows", "tasks", "task_logs", "task_history");
+  }
+
+  @Test
+  void migrating_again_is_a_no_op_at_the_same_version() {
+    assertThat(Migrations.migrate(url)).isEqualTo("1");
+  }
+
+  @Test
+  void a_workflow_with_an_unknown_status_is_rejected() {
+    assertThatThrownBy(() -> connection.createStatement().execute(
+        "INSERT INTO workflows (workflow_type, input, status) VALUES ('t', '{}', 'done')"))
+        .hasMessageContaining("workflows_status_valid");
+  }
+
+  @Test
+  void a_task_with_an_unknown_status_is_rejected() throws SQLException {
+    long id = insertWorkflow();
+    assertThatThrownBy(() -> connection.createStatement().execute(
+        "INSERT INTO tasks (workflow_id, task_type, status) VALUES (" + id + ", 'x', 'sleeping')"))
+        .hasMessageContaining("tasks_status_valid");
+  }
+
+  @Test
+  void a_running_task_without_a_lease_is_rejected() throws SQLException {
+    long id = insertWorkflow();
+    assertThatThrownBy(() -> connection.createStatement().execute(
+        "INSERT INTO tasks (workflow_id, task_type, status) VALUES (" + id + ", 'x', 'running')"))
+        .hasMessageContaining("tasks_running_is_leased");
+  }
+
+  @Test
+  void a_log_line_with_an_unknown_level_is_rejected() throws SQLException {
+    long id = insertWorkflow();
+    connection.createStatement().execute("INSERT INTO tasks (workflow_id, task_type) VALUES (" + id + ", 'x')");
+    assertThatThrownBy(() -> connection.createStatement().execute(
+        "INSERT INTO task_logs (workflow_id, task_id, attempt, level, message) "
+            + "SELECT workflow_id, id, 1, 'LOUD', 'm' FROM tasks WHERE workflow_id = " + id))
+        .hasMessageContaining("task_logs_level_valid");
+  }
+
+  @Test
+  void every_status_change_is_appended_to_the_history_in_order() throws SQLException {
+    long id = insertWorkflow();
+    try (Statement s = connection.createStatement()) {
+      s.execute("INSERT INTO tasks (workflow_id, task_type) VALUES (" + id + ", 'a'), (" + id + ", 'b')");
+      s.execute("UPDATE tasks SET status = 'running', attempts = 1, locked_by = 'w', lease_expires_at = now() "
+          + "WHERE workflow_id = " + id + " AND task_type = 'a'");
+      s.execute("UPDATE tasks SET updated_at = now() WHERE workflow_id = " + id); // no status change: no history
+      s.execute("UPDATE workflows SET status = 'failed', error = 'boom', finished_at = now() WHERE id = " + id);
+    }
+    assertThat(column("SELECT coalesce(task_type, '-') || ':' || coalesce(from_status, '') || '>' || to_status "
+        + "|| ':' || coalesce(detail, '') FROM task_history WHERE workflow_id = " + id + " ORDER BY id"))
+        .containsExactly("-:>pending:", "a:>pending:", "b:>pending:", "a:pending>running:", "-:pending>failed:boom");
+  }
+
+  @Test
+  void an_unreachable_database_is_a_config_error_naming_the_setting() {
+    DatabaseUrl nowhere = new DatabaseUrl("127.0.0.1", 1, "kiln", "kiln", "secret");
+    assertThatThrownBy(() -> Migrations.migrate(nowhere))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("KILN_DATABASE_URL: cannot migrate postgresql://kiln:***@127.0.0.1:1/kiln: ")
+        .hasMessageNotContaining("secret");
+  }
+}
