@@ -1,0 +1,250 @@
+package dev.kiln.handlers;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Streaming, validating reader behind {@link WorkflowInput#parse(byte[], long)}.
+ *
+ * <p>Values go straight from the token stream into a reused primitive buffer, then into one exactly
+ * sized {@code double[]} per series: no boxing and no tree, which keeps a 15 MB body at roughly the
+ * size of its values in heap.
+ */
+final class InputParser {
+
+    // Same number handling as the shared mapper, plus duplicate keys rejected: which of two
+    // "values" arrays would win is not something a client should have to guess.
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .enable(StreamReadFeature.USE_FAST_BIG_NUMBER_PARSER)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    // Metadata is read into a tree mid-stream, so the mapper must not insist that the stream ends there.
+    private static final ObjectReader TREE_READER =
+            ObjectMappers.mapper().reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private static final String SENSORS = "sensor_readings";
+    private static final String MEASUREMENTS = "measurements";
+
+    private final JsonParser p;
+    private final long maxValues;
+    private long valueCount;
+    private double[] buffer = new double[1024];
+
+    private InputParser(JsonParser p, long maxValues) {
+        this.p = p;
+        this.maxValues = maxValues;
+    }
+
+    static WorkflowInput parse(byte[] json, long maxValues) {
+        if (maxValues < 0) {
+            throw new IllegalArgumentException("maxValues must not be negative: " + maxValues);
+        }
+        if (json.length == 0) {
+            throw new InvalidInputException("$", "body is empty");
+        }
+        JsonParser p = null;
+        try {
+            p = FACTORY.createParser(json);
+            return new InputParser(p, maxValues).readBody();
+        } catch (JsonProcessingException e) {
+            throw malformed(p, e);
+        } catch (IOException e) {
+            // Reading from a byte[] does no I/O; anything else is a bug worth surfacing loudly.
+            throw new UncheckedIOException(e);
+        } finally {
+            closeQuietly(p);
+        }
+    }
+
+    private WorkflowInput readBody() throws IOException {
+        JsonToken t = p.nextToken();
+        if (t == null) {
+            throw new InvalidInputException("$", "body is empty");
+        }
+        if (t != JsonToken.START_OBJECT) {
+            throw new InvalidInputException("$", "must be a JSON object");
+        }
+        List<Series> sensors = List.of();
+        List<Series> measurements = List.of();
+        JsonNode metadata = null;
+        String name;
+        while ((name = p.nextFieldName()) != null) {
+            switch (name) {
+                case SENSORS -> sensors = readSeriesList(SENSORS, true);
+                case MEASUREMENTS -> measurements = readSeriesList(MEASUREMENTS, false);
+                case "metadata" -> {
+                    if (p.nextToken() != JsonToken.START_OBJECT) {
+                        throw new InvalidInputException("metadata", "must be an object");
+                    }
+                    metadata = TREE_READER.readTree(p);
+                }
+                default -> {
+                    // Clients send extra top-level fields such as workflow_type; they are not ours to judge.
+                    p.nextToken();
+                    p.skipChildren();
+                }
+            }
+        }
+        if (p.nextToken() != null) {
+            throw new InvalidInputException("$", "unexpected content after the JSON object");
+        }
+        if (metadata == null) {
+            metadata = ObjectMappers.mapper().createObjectNode();
+        }
+        return new WorkflowInput(sensors, measurements, metadata);
+    }
+
+    private List<Series> readSeriesList(String list, boolean sensor) throws IOException {
+        if (p.nextToken() != JsonToken.START_ARRAY) {
+            throw new InvalidInputException(list, "must be an array");
+        }
+        List<Series> result = new ArrayList<>();
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            int index = result.size();
+            if (t != JsonToken.START_OBJECT) {
+                throw new InvalidInputException(list + "[" + index + "]", "must be an object");
+            }
+            result.add(readSeries(list, index, sensor));
+        }
+        return result;
+    }
+
+    private Series readSeries(String list, int index, boolean sensor) throws IOException {
+        String prefix = list + "[" + index + "].";
+        String sensorId = null;
+        String partId = null;
+        String dimension = null;
+        double[] values = null;
+        String name;
+        while ((name = p.nextFieldName()) != null) {
+            if (name.equals("values")) {
+                values = readValues(prefix + "values");
+            } else if (sensor && name.equals("sensor_id")) {
+                sensorId = readId(prefix + name);
+            } else if (!sensor && name.equals("part_id")) {
+                partId = readId(prefix + name);
+            } else if (!sensor && name.equals("dimension")) {
+                dimension = readId(prefix + name);
+            } else {
+                // Extra per-series fields (units, calibration, ...) are allowed for forward compatibility.
+                p.nextToken();
+                p.skipChildren();
+            }
+        }
+        if (sensor) {
+            require(sensorId, prefix + "sensor_id");
+        } else {
+            require(partId, prefix + "part_id");
+            require(dimension, prefix + "dimension");
+        }
+        require(values, prefix + "values");
+        return new Series(sensorId, partId, dimension, values);
+    }
+
+    private static void require(Object value, String field) {
+        if (value == null) {
+            throw new InvalidInputException(field, "is required");
+        }
+    }
+
+    private String readId(String field) throws IOException {
+        if (p.nextToken() != JsonToken.VALUE_STRING) {
+            throw new InvalidInputException(field, "must be a non-empty string");
+        }
+        String id = p.getText();
+        if (id.isBlank()) {
+            throw new InvalidInputException(field, "must be a non-empty string");
+        }
+        return id;
+    }
+
+    private double[] readValues(String field) throws IOException {
+        if (p.nextToken() != JsonToken.START_ARRAY) {
+            throw new InvalidInputException(field, "must be an array");
+        }
+        double[] buf = buffer;
+        int n = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t != JsonToken.VALUE_NUMBER_FLOAT && t != JsonToken.VALUE_NUMBER_INT) {
+                throw new InvalidInputException(field + "[" + n + "]", "must be a finite number");
+            }
+            double v = p.getDoubleValue();
+            // Numbers such as 1e999 are valid JSON but overflow a double.
+            if (!Double.isFinite(v)) {
+                throw new InvalidInputException(field + "[" + n + "]", "must be a finite number");
+            }
+            if (++valueCount > maxValues) {
+                throw new InvalidInputException(field + "[" + n + "]", "more than " + maxValues + " values");
+            }
+            if (n == buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+                buffer = buf;
+            }
+            buf[n++] = v;
+        }
+        return Arrays.copyOf(buf, n);
+    }
+
+    private static InvalidInputException malformed(JsonParser p, JsonProcessingException e) {
+        String field = p == null ? "$" : pathOf(p.getParsingContext());
+        String detail = e.getOriginalMessage();
+        if (detail != null && detail.startsWith("Non-standard token")) {
+            // Jackson's text suggests enabling a parser feature, which means nothing to an API client.
+            detail = "NaN and Infinity are not JSON numbers";
+        } else if (detail != null) {
+            detail = detail.replace("[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ", "[");
+        }
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        return new InvalidInputException(field, "malformed JSON" + where + ": " + detail, e);
+    }
+
+    /** The JSON path the parser had reached, e.g. {@code sensor_readings[3].values[17]}, or {@code $}. */
+    static String pathOf(JsonStreamContext ctx) {
+        Deque<JsonStreamContext> chain = new ArrayDeque<>();
+        for (JsonStreamContext c = ctx; c != null && !c.inRoot(); c = c.getParent()) {
+            chain.push(c);
+        }
+        StringBuilder path = new StringBuilder();
+        for (JsonStreamContext c : chain) {
+            if (c.inArray()) {
+                path.append('[').append(c.getCurrentIndex()).append(']');
+            } else if (c.getCurrentName() != null) {
+                if (path.length() > 0) {
+                    path.append('.');
+                }
+                path.append(c.getCurrentName());
+            }
+        }
+        return path.length() == 0 ? "$" : path.toString();
+    }
+
+    private static void closeQuietly(JsonParser p) {
+        if (p != null) {
+            try {
+                p.close();
+            } catch (IOException ignored) {
+                // Closing a parser over a byte[] releases buffers only.
+            }
+        }
+    }
+}
