@@ -127,14 +127,21 @@ CREATE INDEX task_history_workflow_idx ON task_history (workflow_id, id);
 -- a status without leaving a trace.
 --
 -- Notifications are only wake-up hints (every role also polls slowly), on one channel 'kiln' so a
--- process needs one LISTEN. Payload: '<highest task_history id written>:<flags>', flags being
--- 'w' (an orchestrator may have work: a pending workflow, or a task reached a final state) and
--- 't' (a task may have become ready for workers). PostgreSQL folds identical payloads within a
--- transaction; receivers coalesce the rest.
-CREATE FUNCTION kiln_notify(last_history_id bigint, flags text) RETURNS void LANGUAGE plpgsql AS $$
+-- process needs one LISTEN. Payload: '<highest task_history id written>:<flags>:<workflow ids>',
+-- flags being 'w' (an orchestrator may have work: a pending workflow, or a task reached a final
+-- state) and 't' (a task may have become ready for workers); the workflow ids (comma-separated, or
+-- '*' when too many for one payload) are those whose tasks reached a final state, so orchestrators
+-- finalise exactly those. PostgreSQL folds identical payloads within a transaction; receivers
+-- coalesce the rest.
+CREATE FUNCTION kiln_notify(last_history_id bigint, flags text, workflow_ids text DEFAULT '') RETURNS void
+LANGUAGE plpgsql AS $$
 BEGIN
     IF last_history_id IS NOT NULL OR flags <> '' THEN
-        PERFORM pg_notify('kiln', coalesce(last_history_id::text, '') || ':' || flags);
+        -- NOTIFY payloads must stay under 8000 bytes.
+        IF length(workflow_ids) > 7000 THEN
+            workflow_ids := '*';
+        END IF;
+        PERFORM pg_notify('kiln', coalesce(last_history_id::text, '') || ':' || flags || ':' || coalesce(workflow_ids, ''));
     END IF;
 END $$;
 
@@ -193,6 +200,7 @@ CREATE FUNCTION kiln_history_tasks_update() RETURNS trigger LANGUAGE plpgsql AS 
 DECLARE
     last_id bigint;
     flags text := '';
+    finished text;
 BEGIN
     WITH h AS (
         INSERT INTO task_history (workflow_id, task_id, task_type, from_status, to_status, attempt, detail)
@@ -203,8 +211,10 @@ BEGIN
         ORDER BY n.id
         RETURNING id
     ) SELECT max(id) INTO last_id FROM h;
-    IF EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id
-               WHERE n.status IN ('completed', 'failed', 'cancelled') AND o.status <> n.status) THEN
+    SELECT string_agg(DISTINCT n.workflow_id::text, ',') INTO finished
+    FROM new_rows n JOIN old_rows o ON o.id = n.id
+    WHERE n.status IN ('completed', 'failed', 'cancelled') AND o.status <> n.status;
+    IF finished IS NOT NULL THEN
         flags := flags || 'w';
     END IF;
     IF EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id
@@ -212,7 +222,7 @@ BEGIN
                  AND (o.status <> 'pending' OR o.deps_remaining <> 0)) THEN
         flags := flags || 't';
     END IF;
-    PERFORM kiln_notify(last_id, flags);
+    PERFORM kiln_notify(last_id, flags, coalesce(finished, ''));
     RETURN NULL;
 END $$;
 

@@ -82,6 +82,13 @@ public record DatabaseUrl(String host, int port, String database, String user, S
     return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 
+  /** The full URL, password included, as KILN_DATABASE_URL takes it (never log this). */
+  public String secretUrl() {
+    String auth = java.net.URLEncoder.encode(user, StandardCharsets.UTF_8)
+        + (password == null ? "" : ":" + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8));
+    return "postgresql://" + auth + "@" + hostForUrl() + ":" + port + "/" + database;
+  }
+
   /** The URL without its password, for logs. */
   public String redacted() {
     return "postgresql://" + user + (password == null ? "" : ":***") + "@" + hostForUrl() + ":" + port + "/" + database;

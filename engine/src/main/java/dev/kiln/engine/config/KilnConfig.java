@@ -29,10 +29,18 @@ public record KilnConfig(
     Optional<Path> workflowsDir,
     Duration lease,
     Duration pollInterval,
-    int databasePoolSize) {
+    int databasePoolSize,
+    boolean listen,
+    Duration shutdownGrace,
+    long maxBodyBytes,
+    long maxValues,
+    Optional<String> apiToken,
+    boolean apiTokenForReads,
+    List<String> corsOrigins) {
 
   public KilnConfig {
     roles = Collections.unmodifiableSet(EnumSet.copyOf(roles));
+    corsOrigins = List.copyOf(corsOrigins);
   }
 
   /** One documented setting: its environment variable, its flag, its default and what it does. */
@@ -63,8 +71,25 @@ public record KilnConfig(
   public static final Setting DB_POOL_SIZE = new Setting("KILN_DB_POOL_SIZE", "16",
       "Connections in the process's shared PostgreSQL pool.");
 
+  public static final Setting LISTEN = new Setting("KILN_LISTEN", "true",
+      "LISTEN for PostgreSQL notifications; false relies on the poll alone (e.g. behind a transaction-mode pooler).");
+  public static final Setting SHUTDOWN_GRACE = new Setting("KILN_SHUTDOWN_GRACE", "10s",
+      "On SIGTERM, how long a worker lets running tasks finish before handing them back.");
+
+  public static final Setting MAX_BODY_BYTES = new Setting("KILN_MAX_BODY_BYTES", "67108864",
+      "Largest request body the API accepts (bytes; larger ones get 413).");
+  public static final Setting MAX_VALUES = new Setting("KILN_MAX_VALUES", "5000000",
+      "Most numbers one workflow input may hold (more get 400).");
+  public static final Setting API_TOKEN = new Setting("KILN_API_TOKEN", "",
+      "If set, state-changing endpoints need 'Authorization: Bearer <token>'.");
+  public static final Setting API_TOKEN_READS = new Setting("KILN_API_TOKEN_READS", "false",
+      "true: read endpoints need the token too.");
+  public static final Setting CORS_ORIGINS = new Setting("KILN_CORS_ORIGINS", "",
+      "Comma-separated origins allowed to call the API from a browser (* for any).");
+
   public static final List<Setting> SETTINGS = List.of(DATABASE_URL, DATA_DIR, HTTP_HOST, HTTP_PORT,
-      ROLES, WORKER_CONCURRENCY, WORKFLOWS_DIR, LEASE, POLL_INTERVAL, DB_POOL_SIZE);
+      ROLES, WORKER_CONCURRENCY, WORKFLOWS_DIR, LEASE, POLL_INTERVAL, DB_POOL_SIZE, LISTEN, SHUTDOWN_GRACE,
+      MAX_BODY_BYTES, MAX_VALUES, API_TOKEN, API_TOKEN_READS, CORS_ORIGINS);
 
   /** The configuration a process gets with nothing set. */
   public static KilnConfig defaults() {
@@ -127,7 +152,27 @@ public record KilnConfig(
     Duration lease = duration(LEASE, get.apply(LEASE), Duration.ofSeconds(1), Duration.ofHours(24));
     Duration poll = duration(POLL_INTERVAL, get.apply(POLL_INTERVAL), Duration.ofMillis(10), Duration.ofHours(1));
     int poolSize = integer(DB_POOL_SIZE, get.apply(DB_POOL_SIZE), 2, 1000);
-    return new KilnConfig(databaseUrl, dataDir, host, port, roles, concurrency, workflowsDir, lease, poll, poolSize);
+    boolean listen = bool(LISTEN, get.apply(LISTEN));
+    Duration grace = duration(SHUTDOWN_GRACE, get.apply(SHUTDOWN_GRACE), Duration.ZERO, Duration.ofHours(1));
+    long maxBody = longValue(MAX_BODY_BYTES, get.apply(MAX_BODY_BYTES), 1024, 1L << 31);
+    long maxValues = longValue(MAX_VALUES, get.apply(MAX_VALUES), 1, 1_000_000_000L);
+    Optional<String> token = Optional.ofNullable(values.get(API_TOKEN.env()));
+    boolean tokenForReads = bool(API_TOKEN_READS, get.apply(API_TOKEN_READS));
+    if (tokenForReads && token.isEmpty()) {
+      throw new ConfigException(API_TOKEN_READS.env(), "is true but KILN_API_TOKEN is not set");
+    }
+    List<String> origins = new ArrayList<>();
+    for (String o : get.apply(CORS_ORIGINS).split(",")) {
+      if (!o.isBlank()) {
+        String origin = o.trim();
+        if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
+          throw new ConfigException(CORS_ORIGINS.env(), "\"" + origin + "\" is not an origin like https://example.com or *");
+        }
+        origins.add(origin);
+      }
+    }
+    return new KilnConfig(databaseUrl, dataDir, host, port, roles, concurrency, workflowsDir, lease, poll, poolSize,
+        listen, grace, maxBody, maxValues, token, tokenForReads, origins);
   }
 
   /** Whether the arguments ask for the settings list instead of a run. */
@@ -170,6 +215,34 @@ public record KilnConfig(
       throw new ConfigException(s.env(), "must be from " + min + " to " + max + ", got " + value);
     }
     return value;
+  }
+
+  private static long longValue(Setting s, String text, long min, long max) {
+    long value;
+    try {
+      value = Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new ConfigException(s.env(), "must be a whole number from " + min + " to " + max + ", got \"" + text + "\"");
+    }
+    if (value < min || value > max) {
+      throw new ConfigException(s.env(), "must be from " + min + " to " + max + ", got " + value);
+    }
+    return value;
+  }
+
+  private static boolean bool(Setting s, String text) {
+    return switch (text.toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on", "1" -> true;
+      case "false", "no", "off", "0" -> false;
+      default -> throw new ConfigException(s.env(), "must be true or false, got \"" + text + "\"");
+    };
+  }
+
+  /** A copy with other roles: tests and tools start processes of several shapes from one config. */
+  public KilnConfig withRoles(Set<Role> otherRoles) {
+    return new KilnConfig(databaseUrl, dataDir, httpHost, httpPort, otherRoles, workerConcurrency, workflowsDir, lease,
+        pollInterval, databasePoolSize, listen, shutdownGrace, maxBodyBytes, maxValues, apiToken, apiTokenForReads,
+        corsOrigins);
   }
 
   private static Set<Role> roles(String text) {

@@ -1,0 +1,142 @@
+package dev.kiln.engine;
+
+import dev.kiln.engine.store.WorkflowStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the {@code workflows} table: expands pending workflows into task rows from their spec and
+ * finalises workflows whose tasks are done. Any number may run at once: row locks decide who does
+ * what, never an election. Woken by notifications; a slow poll is the safety net.
+ */
+public final class OrchestratorVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(OrchestratorVerticle.class);
+  static final int EXPAND_BATCH = 200;
+  static final int FINALIZE_BATCH = 500;
+
+  private final EngineContext ctx;
+  private final String specRows;
+  private WorkflowStore store;
+  private long pollTimer = -1;
+
+  private boolean expanding;
+  private boolean expandAgain;
+  private boolean finalizing;
+  private boolean scanAllRunning;
+  private final Set<Long> toFinalize = new LinkedHashSet<>();
+
+  public OrchestratorVerticle(EngineContext ctx) {
+    this.ctx = ctx;
+    this.specRows = ctx.specs().taskRowsJson();
+  }
+
+  @Override
+  public Future<?> start() {
+    store = new WorkflowStore(ctx.pool());
+    pollTimer = vertx.setPeriodic(ctx.config().pollInterval().toMillis(), id -> {
+      scanAllRunning = true;
+      expand();
+      finalizeDone();
+    });
+    return vertx.eventBus().<JsonObject>localConsumer(Wake.ADDRESS, msg -> onWake(Wake.fromJson(msg.body())))
+        .completion()
+        .onSuccess(v -> {
+          scanAllRunning = true;
+          expand();
+          finalizeDone();
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(pollTimer);
+    return Future.succeededFuture();
+  }
+
+  private void onWake(Wake wake) {
+    if (!wake.orchestrator()) {
+      return;
+    }
+    if (wake.allWorkflows()) {
+      scanAllRunning = true;
+    }
+    toFinalize.addAll(wake.workflowIds());
+    expand();
+    finalizeDone();
+  }
+
+  /** Expands pending workflows in batches until none is left; wake-ups meanwhile ask for one more pass. */
+  private void expand() {
+    if (expanding) {
+      expandAgain = true;
+      return;
+    }
+    expanding = true;
+    expandAgain = false;
+    store.expandPending(EXPAND_BATCH, specRows, ctx.clock().instant())
+        .onComplete(ar -> {
+          expanding = false;
+          if (ar.failed()) {
+            log.warn("expanding pending workflows failed (will retry on the next wake-up or poll): {}", ar.cause().toString());
+            return;
+          }
+          WorkflowStore.Expanded e = ar.result();
+          if (e.refused() > 0) {
+            log.warn("{} workflow(s) failed: their workflow type has no loaded spec", e.refused());
+          }
+          if (expandAgain || e.total() == EXPAND_BATCH) {
+            expand();
+          }
+        });
+  }
+
+  private void finalizeDone() {
+    if (finalizing || (toFinalize.isEmpty() && !scanAllRunning)) {
+      return;
+    }
+    finalizing = true;
+    Future<Integer> work;
+    if (!toFinalize.isEmpty()) {
+      Long[] ids = toFinalize.stream().limit(FINALIZE_BATCH).toArray(Long[]::new);
+      for (Long id : ids) {
+        toFinalize.remove(id);
+      }
+      work = store.finalizeDone(ids, ctx.clock().instant());
+    } else {
+      scanAllRunning = false;
+      work = scanRunning(0L, 0);
+    }
+    work.onComplete(ar -> {
+      finalizing = false;
+      if (ar.failed()) {
+        log.warn("finalising workflows failed (will retry on the next poll): {}", ar.cause().toString());
+        scanAllRunning = true;
+        return;
+      }
+      finalizeDone();
+    });
+  }
+
+  /** Walks every running workflow in id order, finalising those that are done (safety net). */
+  private Future<Integer> scanRunning(long cursor, int finishedSoFar) {
+    return store.runningAfter(cursor, FINALIZE_BATCH).compose(ids -> {
+      if (ids.isEmpty()) {
+        return Future.succeededFuture(finishedSoFar);
+      }
+      return store.finalizeDone(ids.toArray(Long[]::new), ctx.clock().instant())
+          .compose(n -> ids.size() < FINALIZE_BATCH
+              ? Future.succeededFuture(finishedSoFar + n)
+              : scanRunning(ids.get(ids.size() - 1), finishedSoFar + n));
+    });
+  }
+
+  List<Long> queuedForFinalize() {
+    return List.copyOf(toFinalize);
+  }
+}

@@ -1,0 +1,318 @@
+package dev.kiln.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.kiln.engine.store.ClaimedTask;
+import dev.kiln.engine.store.TaskStore;
+import dev.kiln.handlers.HandlerException;
+import dev.kiln.handlers.ObjectMappers;
+import dev.kiln.handlers.TaskContext;
+import dev.kiln.handlers.TaskHandler;
+import dev.kiln.handlers.WorkflowInput;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks: claims ready ones (as many as it has free slots) in one statement, runs their
+ * handlers on a worker executor (never on the event loop), and records results in batches, each
+ * fenced by the attempt number it ran. Also heartbeats its leases and rescues expired ones.
+ * All state below is touched only on this verticle's event loop.
+ */
+public final class WorkerVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(WorkerVerticle.class);
+  private static final int RESCUE_BATCH = 1000;
+  private static final int STACK_LINES = 12;
+
+  private final EngineContext ctx;
+  private final int slots;
+  private final Duration lease;
+  private final String workerId;
+  private final String[] typesNeedingInput;
+  private final ObjectMapper mapper = ObjectMappers.mapper();
+
+  private TaskStore store;
+  private WorkerExecutor executor;
+  private final List<Long> timers = new ArrayList<>();
+
+  /** Attempts whose handler is running (each holds a slot until its thread returns). */
+  private final Map<Long, Running> running = new LinkedHashMap<>();
+  /** Finished attempts waiting to be written in the next batch. */
+  private List<TaskStore.Completion> completions = new ArrayList<>();
+  private boolean claiming;
+  private boolean claimAgain;
+  private boolean flushing;
+  private boolean stopping;
+  private Promise<Void> drained;
+
+  private static final class Running {
+    final ClaimedTask task;
+    final long startNanos = System.nanoTime();
+    long timeoutTimer = -1;
+    boolean timedOut;
+
+    Running(ClaimedTask task) {
+      this.task = task;
+    }
+  }
+
+  public WorkerVerticle(EngineContext ctx) {
+    this.ctx = ctx;
+    this.slots = ctx.config().workerConcurrency();
+    this.lease = ctx.config().lease();
+    this.workerId = ctx.nodeId();
+    this.typesNeedingInput = ctx.handlers().names().stream()
+        .filter(name -> ctx.handlers().find(name).orElseThrow().needsInput())
+        .toArray(String[]::new);
+  }
+
+  @Override
+  public Future<?> start() {
+    store = new TaskStore(ctx.pool());
+    // One thread per slot: the slot count bounds concurrent handlers, the pool never queues.
+    executor = vertx.createSharedWorkerExecutor("kiln-handlers-" + workerId, slots, 1, TimeUnit.HOURS);
+    long leaseMs = lease.toMillis();
+    timers.add(vertx.setPeriodic(ctx.config().pollInterval().toMillis(), id -> {
+      claim();
+      flush();
+    }));
+    timers.add(vertx.setPeriodic(Math.max(leaseMs / 3, 200), id -> heartbeat()));
+    timers.add(vertx.setPeriodic(Math.max(leaseMs / 2, 500), id -> rescue()));
+    return vertx.eventBus().<JsonObject>localConsumer(Wake.ADDRESS, msg -> {
+      if (Wake.fromJson(msg.body()).worker()) {
+        claim();
+      }
+    }).completion().onSuccess(v -> claim());
+  }
+
+  /** Graceful stop: claim nothing more, let running attempts finish within the grace period,
+   * hand back the rest at once (not after a lease timeout), then write what finished. */
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    timers.forEach(vertx::cancelTimer);
+    drained = Promise.promise();
+    if (running.isEmpty()) {
+      drained.tryComplete();
+    } else {
+      long graceMs = ctx.config().shutdownGrace().toMillis();
+      if (graceMs == 0) {
+        drained.tryComplete();
+      } else {
+        vertx.setTimer(graceMs, id -> drained.tryComplete());
+      }
+    }
+    return drained.future()
+        .compose(v -> {
+          List<long[]> unfinished = running.values().stream()
+              .filter(r -> !r.timedOut)
+              .map(r -> new long[] {r.task.id(), r.task.attempt()})
+              .toList();
+          running.clear();
+          if (!unfinished.isEmpty()) {
+            log.info("worker {} handing back {} unfinished task(s)", workerId, unfinished.size());
+          }
+          return store.handBack(unfinished, workerId, ctx.clock().instant());
+        })
+        .compose(v -> writeAll())
+        .eventually(() -> executor.close());
+  }
+
+  private Future<Void> writeAll() {
+    if (completions.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<TaskStore.Completion> batch = completions;
+    completions = new ArrayList<>();
+    return store.completeMany(batch, ctx.clock().instant()).mapEmpty();
+  }
+
+  private void claim() {
+    if (stopping) {
+      return;
+    }
+    int free = slots - running.size();
+    if (free <= 0) {
+      return;
+    }
+    if (claiming) {
+      claimAgain = true;
+      return;
+    }
+    claiming = true;
+    claimAgain = false;
+    store.claim(ctx.clock().instant(), free, workerId, lease, typesNeedingInput)
+        .onComplete(ar -> {
+          claiming = false;
+          if (ar.failed()) {
+            log.warn("worker {}: claiming tasks failed (will retry on the next wake-up or poll): {}", workerId,
+                ar.cause().toString());
+            return;
+          }
+          List<ClaimedTask> tasks = ar.result();
+          tasks.forEach(this::run);
+          if (claimAgain || tasks.size() == free) {
+            claim();
+          }
+        });
+  }
+
+  private void run(ClaimedTask task) {
+    Running r = new Running(task);
+    running.put(task.id(), r);
+    if (task.timeoutSeconds() != null) {
+      r.timeoutTimer = vertx.setTimer(task.timeoutSeconds() * 1000L, id -> timedOut(r));
+    }
+    executor.<String>executeBlocking(() -> execute(task), false).onComplete(ar -> {
+      running.remove(task.id());
+      vertx.cancelTimer(r.timeoutTimer);
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - r.startNanos);
+      if (stopping && running.isEmpty() && drained != null) {
+        drained.tryComplete();
+      }
+      if (r.timedOut) {
+        log.info("task {} ({} of workflow {}) attempt {} returned after its timeout; result discarded",
+            task.id(), task.taskType(), task.workflowId(), task.attempt());
+      } else if (ar.succeeded()) {
+        completions.add(new TaskStore.Completion(task.id(), task.attempt(), ar.result(), millis));
+        flush();
+      } else {
+        failAttempt(task, ar.cause());
+      }
+      claim();
+    });
+  }
+
+  /** Runs on a worker thread: parse what the handler needs, run it, serialise its output. */
+  private String execute(ClaimedTask task) throws Exception {
+    TaskHandler handler = ctx.handlers().find(task.taskType())
+        .orElseThrow(() -> new IllegalStateException("no handler for task type " + task.taskType()));
+    WorkflowInput input = handler.needsInput() && task.inputJson() != null ? WorkflowInput.parse(task.inputJson()) : null;
+    Map<String, JsonNode> upstream = new LinkedHashMap<>();
+    if (task.upstreamJson() != null) {
+      JsonNode node = mapper.readTree(task.upstreamJson());
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        upstream.put(e.getKey(), e.getValue());
+      }
+    }
+    JsonNode params = task.paramsJson() == null ? JsonNodeFactory.instance.objectNode() : mapper.readTree(task.paramsJson());
+    return mapper.writeValueAsString(handler.handle(new TaskContext(task.taskType(), input, upstream, params)));
+  }
+
+  private void timedOut(Running r) {
+    r.timedOut = true;
+    ClaimedTask t = r.task;
+    failAttempt(t, new java.util.concurrent.TimeoutException("timed out after " + t.timeoutSeconds() + " s"));
+  }
+
+  private void failAttempt(ClaimedTask task, Throwable cause) {
+    Instant now = ctx.clock().instant();
+    Instant retryAt = Backoff.nextRunAt(now, task.attempt());
+    String error = describe(cause);
+    store.fail(task.id(), task.attempt(), error, error + stackExcerpt(cause), now, retryAt)
+        .onSuccess(status -> {
+          if (status == null) {
+            log.info("task {} ({} of workflow {}) attempt {} failed but was no longer ours: {}", task.id(),
+                task.taskType(), task.workflowId(), task.attempt(), error);
+          } else {
+            log.warn("task {} ({} of workflow {}) attempt {}/{} failed ({}): {}", task.id(), task.taskType(),
+                task.workflowId(), task.attempt(), task.maxAttempts(),
+                status.equals("failed") ? "no attempts left" : "retry at " + retryAt, error);
+          }
+        })
+        .onFailure(err -> log.warn("task {} ({} of workflow {}) attempt {}: recording its failure failed: {}",
+            task.id(), task.taskType(), task.workflowId(), task.attempt(), err.toString()));
+  }
+
+  static String describe(Throwable cause) {
+    if (cause instanceof HandlerException || cause instanceof java.util.concurrent.TimeoutException) {
+      return cause.getMessage();
+    }
+    String message = cause.getMessage();
+    return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  private static String stackExcerpt(Throwable cause) {
+    if (cause instanceof java.util.concurrent.TimeoutException) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder();
+    StackTraceElement[] stack = cause.getStackTrace();
+    for (int i = 0; i < Math.min(stack.length, STACK_LINES); i++) {
+      out.append("\n    at ").append(stack[i]);
+    }
+    if (stack.length > STACK_LINES) {
+      out.append("\n    ... ").append(stack.length - STACK_LINES).append(" more");
+    }
+    return out.toString();
+  }
+
+  /** Writes finished attempts in one statement; attempts finishing meanwhile go in the next one. */
+  private void flush() {
+    if (flushing || completions.isEmpty()) {
+      return;
+    }
+    flushing = true;
+    List<TaskStore.Completion> batch = completions;
+    completions = new ArrayList<>();
+    store.completeMany(batch, ctx.clock().instant())
+        .recover(err -> isDeadlock(err) ? store.completeMany(batch, ctx.clock().instant()) : Future.failedFuture(err))
+        .onComplete(ar -> {
+          flushing = false;
+          if (ar.failed()) {
+            // Keep them: the next flush retries; if our leases lapse meanwhile the fence refuses them.
+            log.warn("worker {}: recording {} completed task(s) failed, will retry: {}", workerId, batch.size(),
+                ar.cause().toString());
+            completions.addAll(0, batch);
+            return;
+          }
+          if (ar.result().size() < batch.size()) {
+            log.info("worker {}: {} result(s) discarded: their tasks were cancelled or taken over", workerId,
+                batch.size() - ar.result().size());
+          }
+          flush();
+        });
+  }
+
+  private static boolean isDeadlock(Throwable err) {
+    return err instanceof io.vertx.pgclient.PgException pg && "40P01".equals(pg.getSqlState());
+  }
+
+  private void heartbeat() {
+    List<long[]> held = new ArrayList<>();
+    running.values().stream().filter(r -> !r.timedOut).forEach(r -> held.add(new long[] {r.task.id(), r.task.attempt()}));
+    completions.forEach(c -> held.add(new long[] {c.taskId(), c.attempt()}));
+    store.heartbeat(held, workerId, ctx.clock().instant(), lease)
+        .onFailure(err -> log.warn("worker {}: heartbeat failed: {}", workerId, err.toString()));
+    flush();
+  }
+
+  private void rescue() {
+    store.rescueExpired(ctx.clock().instant(), RESCUE_BATCH)
+        .onSuccess(n -> {
+          if (n > 0) {
+            log.warn("rescued {} task(s) whose worker stopped heartbeating", n);
+            claim();
+          }
+        })
+        .onFailure(err -> log.warn("rescuing expired leases failed: {}", err.toString()));
+  }
+
+  public String workerId() {
+    return workerId;
+  }
+}

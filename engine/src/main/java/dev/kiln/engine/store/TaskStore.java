@@ -1,0 +1,243 @@
+package dev.kiln.engine.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every query workers run against {@code tasks} (and the logs they write beside it). Each
+ * transition is one statement guarded by the state it expects; zero rows means another node got
+ * there first, never an error.
+ */
+public final class TaskStore {
+
+  /** Claims up to $2 ready tasks in one statement and returns what running them needs. */
+  static final String CLAIM = """
+      WITH ready AS (
+          SELECT id FROM tasks
+          WHERE status = 'pending' AND deps_remaining = 0 AND run_after <= $1
+          ORDER BY id
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED
+      ), claimed AS (
+          UPDATE tasks t
+          SET status = 'running', attempts = t.attempts + 1, locked_by = $3, lease_expires_at = $4,
+              heartbeat_at = $1, started_at = $1, finished_at = NULL, updated_at = $1
+          FROM ready
+          WHERE t.id = ready.id
+          RETURNING t.id, t.workflow_id, t.task_type, t.attempts, t.max_attempts, t.timeout_s, t.params, t.depends_on
+      ), logged AS (
+          INSERT INTO task_logs (workflow_id, task_id, attempt, level, message, created_at)
+          SELECT workflow_id, id, attempts, 'INFO',
+                 'attempt ' || attempts || ' of ' || max_attempts || ' started on ' || $3, $1
+          FROM claimed
+      )
+      SELECT c.id, c.workflow_id, c.task_type, c.attempts, c.max_attempts, c.timeout_s, c.params::text AS params,
+             CASE WHEN c.task_type = ANY($5::text[])
+                  THEN (SELECT w.input::text FROM workflows w WHERE w.id = c.workflow_id) END AS input,
+             (SELECT jsonb_object_agg(u.task_type, u.output)::text FROM tasks u
+              WHERE u.workflow_id = c.workflow_id AND u.task_type = ANY(c.depends_on)) AS upstream
+      FROM claimed c
+      ORDER BY c.id
+      """;
+
+  /**
+   * Records many successful attempts at once: each only if its task is still running that very
+   * attempt (fencing), and counts down the dependencies of the tasks waiting on it.
+   */
+  static final String COMPLETE_MANY = """
+      WITH input AS (
+          SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[]) AS i(id, attempt, output, duration_ms)
+      ), done AS (
+          UPDATE tasks t
+          SET status = 'completed', output = i.output::jsonb, error = NULL, locked_by = NULL,
+              lease_expires_at = NULL, heartbeat_at = NULL, finished_at = $5, updated_at = $5
+          FROM input i
+          WHERE t.id = i.id AND t.status = 'running' AND t.attempts = i.attempt
+          RETURNING t.id, t.workflow_id, t.task_type, t.attempts
+      ), unblocked AS (
+          UPDATE tasks d
+          SET deps_remaining = d.deps_remaining - c.n, updated_at = $5
+          FROM (SELECT w.id, count(*) AS n
+                FROM done JOIN tasks w ON w.workflow_id = done.workflow_id AND done.task_type = ANY(w.depends_on)
+                WHERE w.status = 'pending'
+                GROUP BY w.id) c
+          WHERE d.id = c.id
+      ), logged AS (
+          INSERT INTO task_logs (workflow_id, task_id, attempt, level, message, created_at)
+          SELECT done.workflow_id, done.id, done.attempts, 'INFO',
+                 'attempt ' || done.attempts || ' completed in ' || i.duration_ms || ' ms', $5
+          FROM done JOIN input i ON i.id = done.id
+      )
+      SELECT id FROM done
+      """;
+
+  /** A failed attempt: back to pending after a backoff, or failed for good after max_attempts. */
+  static final String FAIL = """
+      WITH failed AS (
+          UPDATE tasks
+          SET status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END,
+              error = $3,
+              run_after = CASE WHEN attempts >= max_attempts THEN run_after ELSE $5 END,
+              finished_at = CASE WHEN attempts >= max_attempts THEN $4 END,
+              locked_by = NULL, lease_expires_at = NULL, heartbeat_at = NULL, updated_at = $4
+          WHERE id = $1 AND status = 'running' AND attempts = $2
+          RETURNING id, workflow_id, attempts, max_attempts, status
+      ), logged AS (
+          INSERT INTO task_logs (workflow_id, task_id, attempt, level, message, created_at)
+          SELECT workflow_id, id, attempts, 'ERROR',
+                 'attempt ' || attempts || ' of ' || max_attempts || ' failed: ' || $6
+                 || CASE WHEN status = 'failed' THEN E'\\nno attempts left: task failed'
+                         ELSE E'\\nretry in ' || $7::bigint || ' s' END, $4
+          FROM failed
+      )
+      SELECT status FROM failed
+      """;
+
+  /** Extends the leases of the attempts a live worker still runs. */
+  static final String HEARTBEAT = """
+      UPDATE tasks t
+      SET lease_expires_at = $3, heartbeat_at = $4
+      FROM unnest($1::bigint[], $2::int[]) AS h(id, attempt)
+      WHERE t.id = h.id AND t.attempts = h.attempt AND t.status = 'running' AND t.locked_by = $5
+      """;
+
+  /** Hands back attempts a stopping worker will not finish; they may run again at once, and the
+   * hand-back never uses up the task's last attempt. */
+  static final String HAND_BACK = """
+      WITH back AS (
+          UPDATE tasks t
+          SET status = 'pending', run_after = $3, locked_by = NULL, lease_expires_at = NULL, heartbeat_at = NULL,
+              max_attempts = greatest(t.max_attempts, t.attempts + 1),
+              error = 'attempt ' || t.attempts || ' handed back: worker ' || $4 || ' shut down', updated_at = $3
+          FROM unnest($1::bigint[], $2::int[]) AS h(id, attempt)
+          WHERE t.id = h.id AND t.attempts = h.attempt AND t.status = 'running'
+          RETURNING t.id, t.workflow_id, t.attempts, t.error
+      ), logged AS (
+          INSERT INTO task_logs (workflow_id, task_id, attempt, level, message, created_at)
+          SELECT workflow_id, id, attempts, 'WARN', error, $3 FROM back
+      )
+      SELECT id FROM back
+      """;
+
+  /** Returns tasks whose lease expired (their worker died or hung) to pending, or fails them when
+   * that was their last attempt. */
+  static final String RESCUE = """
+      WITH expired AS (
+          SELECT id FROM tasks
+          WHERE status = 'running' AND lease_expires_at < $1
+          ORDER BY lease_expires_at
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED
+      ), rescued AS (
+          UPDATE tasks t
+          SET status = CASE WHEN t.attempts >= t.max_attempts THEN 'failed' ELSE 'pending' END,
+              error = 'attempt ' || t.attempts || ' lost: lease of worker ' || t.locked_by || ' expired',
+              run_after = $1,
+              finished_at = CASE WHEN t.attempts >= t.max_attempts THEN $1 END,
+              locked_by = NULL, lease_expires_at = NULL, heartbeat_at = NULL, updated_at = $1
+          FROM expired
+          WHERE t.id = expired.id
+          RETURNING t.id, t.workflow_id, t.attempts, t.error
+      ), logged AS (
+          INSERT INTO task_logs (workflow_id, task_id, attempt, level, message, created_at)
+          SELECT workflow_id, id, attempts, 'WARN', error, $1 FROM rescued
+      )
+      SELECT id FROM rescued
+      """;
+
+  private final Pool pool;
+
+  public TaskStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  static OffsetDateTime at(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
+  }
+
+  public Future<List<ClaimedTask>> claim(Instant now, int limit, String workerId, Duration lease, String[] typesNeedingInput) {
+    return pool.preparedQuery(CLAIM)
+        .execute(Tuple.of(at(now), limit, workerId, at(now.plus(lease)), typesNeedingInput))
+        .map(rows -> {
+          List<ClaimedTask> out = new ArrayList<>(rows.size());
+          for (Row r : rows) {
+            out.add(new ClaimedTask(r.getLong("id"), r.getLong("workflow_id"), r.getString("task_type"),
+                r.getInteger("attempts"), r.getInteger("max_attempts"), r.getInteger("timeout_s"),
+                r.getString("params"), r.getString("input"), r.getString("upstream")));
+          }
+          return out;
+        });
+  }
+
+  /** One finished attempt's output, ready to be recorded. */
+  public record Completion(long taskId, int attempt, String outputJson, long durationMillis) {}
+
+  /** Records the completions; returns the ids of those accepted (the others were fenced off). */
+  public Future<List<Long>> completeMany(List<Completion> completions, Instant now) {
+    int n = completions.size();
+    Long[] ids = new Long[n];
+    Integer[] attempts = new Integer[n];
+    String[] outputs = new String[n];
+    Long[] durations = new Long[n];
+    for (int i = 0; i < n; i++) {
+      Completion c = completions.get(i);
+      ids[i] = c.taskId();
+      attempts[i] = c.attempt();
+      outputs[i] = c.outputJson();
+      durations[i] = c.durationMillis();
+    }
+    return pool.preparedQuery(COMPLETE_MANY)
+        .execute(Tuple.of(ids, attempts, outputs, durations, at(now)))
+        .map(rows -> {
+          List<Long> accepted = new ArrayList<>(rows.size());
+          rows.forEach(r -> accepted.add(r.getLong(0)));
+          return accepted;
+        });
+  }
+
+  /**
+   * Records a failed attempt. {@code retryAt} is when it may run again if attempts remain.
+   *
+   * @return the task's new status ("pending" or "failed"), or null if the attempt was fenced off
+   */
+  public Future<String> fail(long taskId, int attempt, String error, String logMessage, Instant now, Instant retryAt) {
+    long backoffSeconds = Duration.between(now, retryAt).toSeconds();
+    return pool.preparedQuery(FAIL)
+        .execute(Tuple.of(taskId, attempt, error, at(now), at(retryAt), logMessage, backoffSeconds))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("status"));
+  }
+
+  public Future<Integer> heartbeat(List<long[]> attempts, String workerId, Instant now, Duration lease) {
+    if (attempts.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    Long[] ids = attempts.stream().map(a -> a[0]).toArray(Long[]::new);
+    Integer[] numbers = attempts.stream().map(a -> (int) a[1]).toArray(Integer[]::new);
+    return pool.preparedQuery(HEARTBEAT)
+        .execute(Tuple.of(ids, numbers, at(now.plus(lease)), at(now), workerId))
+        .map(rows -> rows.rowCount());
+  }
+
+  public Future<Integer> handBack(List<long[]> attempts, String workerId, Instant now) {
+    if (attempts.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    Long[] ids = attempts.stream().map(a -> a[0]).toArray(Long[]::new);
+    Integer[] numbers = attempts.stream().map(a -> (int) a[1]).toArray(Integer[]::new);
+    return pool.preparedQuery(HAND_BACK)
+        .execute(Tuple.of(ids, numbers, at(now), workerId))
+        .map(rows -> rows.size());
+  }
+
+  public Future<Integer> rescueExpired(Instant now, int limit) {
+    return pool.preparedQuery(RESCUE).execute(Tuple.of(at(now), limit)).map(rows -> rows.size());
+  }
+}
