@@ -1,11 +1,18 @@
 package dev.kiln.api;
 
+import dev.kiln.engine.Engine;
+import dev.kiln.engine.EngineContext;
+import dev.kiln.engine.config.ConfigException;
 import dev.kiln.engine.config.DatabaseUrl;
 import dev.kiln.engine.config.KilnConfig;
 import dev.kiln.engine.config.Role;
 import dev.kiln.engine.db.EmbeddedDatabase;
 import dev.kiln.engine.db.Migrations;
 import dev.kiln.engine.db.Pools;
+import dev.kiln.engine.spec.SpecException;
+import dev.kiln.engine.spec.WorkflowSpecs;
+import dev.kiln.handlers.HandlerRegistry;
+import java.time.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -52,13 +59,22 @@ public final class Kiln implements AutoCloseable {
     DatabaseUrl url = config.databaseUrl().orElseGet(() -> embedded.orElseThrow().url());
     Vertx vertx = null;
     try {
+      HandlerRegistry handlers = HandlerRegistry.builtIn();
+      WorkflowSpecs specs;
+      try {
+        specs = WorkflowSpecs.load(handlers, config.workflowsDir());
+      } catch (SpecException e) {
+        throw new ConfigException(KilnConfig.WORKFLOWS_DIR.env(), "workflow spec refused: " + e.getMessage());
+      }
       String schema = Migrations.migrate(url);
       vertx = Vertx.vertx();
       Pool pool = Pools.create(vertx, url, config.databasePoolSize());
-      List<String> deployments = new ArrayList<>();
+      Clock clock = Clock.systemUTC();
+      List<String> deployments = new ArrayList<>(
+          await(Engine.deploy(vertx, new EngineContext(config, pool, specs, handlers, clock, EngineContext.newNodeId()), url)));
       int port = -1;
       if (config.runs(Role.API)) {
-        ApiVerticle api = new ApiVerticle(config, pool);
+        ApiVerticle api = new ApiVerticle(config, pool, specs, clock);
         deployments.add(await(vertx.deployVerticle(api)));
         port = api.actualPort();
       }
@@ -105,7 +121,8 @@ public final class Kiln implements AutoCloseable {
     return vertx;
   }
 
-  /** Graceful stop: verticles first (they stop taking work and hand back what is in flight), then the database. */
+  /** Graceful stop: verticles first, API before engine (so nothing new arrives), last deployed
+   * first; workers hand back what is in flight; then the pool and the database. */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -114,7 +131,12 @@ public final class Kiln implements AutoCloseable {
     closed = true;
     log.info("Kiln stopping");
     try {
-      Future.all(deployments.stream().map(vertx::undeploy).toList())
+      Future<Void> chain = Future.succeededFuture();
+      for (int i = deployments.size() - 1; i >= 0; i--) {
+        String id = deployments.get(i);
+        chain = chain.compose(v -> vertx.undeploy(id));
+      }
+      chain
           .eventually(pool::close)
           .eventually(vertx::close)
           .await(60, TimeUnit.SECONDS);

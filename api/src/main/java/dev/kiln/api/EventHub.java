@@ -1,0 +1,327 @@
+package dev.kiln.api;
+
+import dev.kiln.engine.Wake;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Server-Sent Events for status changes. One tailer per process reads {@code task_history} in id
+ * order when woken (notifications carry the newest history id) and fans each row out to every
+ * connected client, so the database load does not grow with the number of clients. It only
+ * passes rows written by transactions older than every transaction still running
+ * (pg_snapshot_xmin): ids are handed out before commit, so a lower id may still appear, and a
+ * reader that skipped it would lose it. A client reconnecting with Last-Event-ID gets the rows it
+ * missed from the table, then the live ones, without gaps or repeats. Runs on one event loop.
+ */
+final class EventHub {
+  private static final Logger log = LoggerFactory.getLogger(EventHub.class);
+  private static final int BATCH = 1000;
+  private static final Set<String> TERMINAL = Set.of("completed", "failed", "cancelled");
+  static final long HEARTBEAT_MS = 15_000;
+
+  private static final String COLUMNS =
+      "id, workflow_id, task_type, from_status, to_status, attempt, detail, created_at";
+
+  /** Where the tailer may safely start: just before the oldest row of a still-running transaction. */
+  private static final String HORIZON = """
+      SELECT coalesce(
+          (SELECT min(id) - 1 FROM (SELECT id, xid FROM task_history ORDER BY id DESC LIMIT 10000) recent
+           WHERE xid >= pg_snapshot_xmin(pg_current_snapshot())),
+          (SELECT max(id) FROM task_history),
+          0)
+      """;
+
+  private static final String TAIL = "SELECT " + COLUMNS
+      + ", xid < pg_snapshot_xmin(pg_current_snapshot()) AS settled FROM task_history WHERE id > $1 ORDER BY id LIMIT "
+      + BATCH;
+
+  private static final String REPLAY_WORKFLOW = "SELECT " + COLUMNS
+      + " FROM task_history WHERE workflow_id = $1 AND id > $2 AND id <= $3 ORDER BY id";
+
+  private static final String REPLAY_ALL = "SELECT " + COLUMNS
+      + " FROM task_history WHERE id > $1 AND id <= $2 ORDER BY id LIMIT 10000";
+
+  private static final String TERMINAL_EVENT = """
+      SELECT max(id) FROM task_history
+      WHERE workflow_id = $1 AND task_id IS NULL AND to_status IN ('completed', 'failed', 'cancelled')
+      """;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final long pollMs;
+  private long cursor = -1;
+  private boolean fetching;
+  private boolean fetchAgain;
+  private long retryTimer = -1;
+  private final List<Long> timers = new ArrayList<>();
+  private final Set<Client> everything = new LinkedHashSet<>();
+  private final Map<Long, Set<Client>> byWorkflow = new HashMap<>();
+
+  /** One SSE connection; {@code workflowId} null means every workflow. */
+  private static final class Client {
+    final HttpServerResponse response;
+    final Long workflowId;
+    long lastSent;
+    List<JsonObject> buffered = new ArrayList<>(); // live events that arrive while replaying
+    boolean closed;
+
+    Client(HttpServerResponse response, Long workflowId, long lastSent) {
+      this.response = response;
+      this.workflowId = workflowId;
+      this.lastSent = lastSent;
+    }
+  }
+
+  EventHub(Vertx vertx, Pool pool, long pollMs) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.pollMs = pollMs;
+  }
+
+  Future<Void> start() {
+    timers.add(vertx.setPeriodic(HEARTBEAT_MS, id -> heartbeat()));
+    // Without notifications (or when one is lost) the poll keeps streams moving.
+    timers.add(vertx.setPeriodic(pollMs, id -> fetch()));
+    return vertx.eventBus().<JsonObject>localConsumer(Wake.ADDRESS, msg -> {
+      long h = msg.body().getLong("h", 0L);
+      if (h == 0 || h > cursor) {
+        fetch();
+      }
+    }).completion().compose(v -> pool.query(HORIZON).execute()).map(rows -> {
+      cursor = rows.iterator().next().getLong(0);
+      return null;
+    });
+  }
+
+  void stop() {
+    timers.forEach(vertx::cancelTimer);
+    vertx.cancelTimer(retryTimer);
+    List<Client> all = new ArrayList<>(everything);
+    byWorkflow.values().forEach(all::addAll);
+    all.forEach(this::close);
+  }
+
+  int clients() {
+    return everything.size() + byWorkflow.values().stream().mapToInt(Set::size).sum();
+  }
+
+  /** GET /workflows/{id}/events: the workflow's history so far (after Last-Event-ID), then live. */
+  void streamWorkflow(RoutingContext ctx, long workflowId) {
+    long lastEventId = lastEventId(ctx);
+    pool.preparedQuery("SELECT 1 FROM workflows WHERE id = $1").execute(Tuple.of(workflowId)).onSuccess(rows -> {
+      if (rows.size() == 0) {
+        ctx.fail(WorkflowRoutes.notFoundWorkflow(workflowId));
+        return;
+      }
+      Client client = open(ctx, workflowId, lastEventId);
+      byWorkflow.computeIfAbsent(workflowId, k -> new LinkedHashSet<>()).add(client);
+      long upTo = cursor;
+      pool.preparedQuery(REPLAY_WORKFLOW).execute(Tuple.of(workflowId, lastEventId, upTo))
+          .onSuccess(replay -> finishReplay(client, replay))
+          .compose(v -> client.closed ? Future.succeededFuture() : closeIfAlreadyFinished(client))
+          .onFailure(err -> {
+            log.warn("event replay for workflow {} failed: {}", workflowId, err.toString());
+            close(client);
+          });
+    }).onFailure(ctx::fail);
+  }
+
+  /** GET /events: every workflow's changes, live (after Last-Event-ID: the missed ones first). */
+  void streamAll(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Last-Event-ID");
+    long lastEventId = header == null ? cursor : lastEventId(ctx);
+    Client client = open(ctx, null, lastEventId);
+    everything.add(client);
+    if (lastEventId >= cursor) {
+      finishReplay(client, null);
+      return;
+    }
+    pool.preparedQuery(REPLAY_ALL).execute(Tuple.of(lastEventId, cursor))
+        .onSuccess(replay -> finishReplay(client, replay))
+        .onFailure(err -> close(client));
+  }
+
+  private static long lastEventId(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Last-Event-ID");
+    if (header == null || header.isBlank()) {
+      return 0;
+    }
+    if (!header.strip().matches("[0-9]{1,18}")) {
+      throw ApiException.badRequest("Last-Event-ID", "must be an event id (a whole number), got \"" + header + "\"");
+    }
+    return Long.parseLong(header.strip());
+  }
+
+  private Client open(RoutingContext ctx, Long workflowId, long lastEventId) {
+    HttpServerResponse response = ctx.response();
+    response.setChunked(true)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+        .putHeader("X-Accel-Buffering", "no");
+    Client client = new Client(response, workflowId, lastEventId);
+    response.write("retry: 1000\n\n");
+    response.closeHandler(v -> forget(client));
+    return client;
+  }
+
+  private void finishReplay(Client client, RowSet<Row> replay) {
+    if (replay != null) {
+      for (Row r : replay) {
+        send(client, toEvent(r));
+        if (client.closed) {
+          return;
+        }
+      }
+    }
+    List<JsonObject> live = client.buffered;
+    client.buffered = null;
+    for (JsonObject e : live) {
+      send(client, e);
+    }
+  }
+
+  private Future<Void> closeIfAlreadyFinished(Client client) {
+    // A client that resumes after the terminal event would otherwise wait forever.
+    return pool.preparedQuery(TERMINAL_EVENT).execute(Tuple.of(client.workflowId)).map(rows -> {
+      Long terminal = rows.iterator().next().getLong(0);
+      if (terminal != null && terminal <= client.lastSent && !client.closed) {
+        close(client);
+      }
+      return null;
+    });
+  }
+
+  private void fetch() {
+    if (cursor < 0) {
+      return;
+    }
+    if (fetching) {
+      fetchAgain = true;
+      return;
+    }
+    fetching = true;
+    fetchAgain = false;
+    pool.preparedQuery(TAIL).execute(Tuple.of(cursor)).onComplete(ar -> {
+      fetching = false;
+      if (ar.failed()) {
+        log.warn("reading task_history for live streams failed (retrying on the next wake-up): {}", ar.cause().toString());
+        return;
+      }
+      int n = 0;
+      boolean blocked = false;
+      for (Row r : ar.result()) {
+        if (!r.getBoolean("settled")) {
+          blocked = true; // a transaction older than this row may still commit a lower id
+          break;
+        }
+        cursor = r.getLong("id");
+        dispatch(toEvent(r));
+        n++;
+      }
+      if (fetchAgain || (!blocked && n == BATCH)) {
+        fetch();
+      } else if (blocked && retryTimer < 0) {
+        retryTimer = vertx.setTimer(10, id -> {
+          retryTimer = -1;
+          fetch();
+        });
+      }
+    });
+  }
+
+  private void dispatch(JsonObject event) {
+    for (Client c : List.copyOf(everything)) {
+      deliver(c, event);
+    }
+    Set<Client> watchers = byWorkflow.get(event.getLong("workflow_id"));
+    if (watchers != null) {
+      for (Client c : List.copyOf(watchers)) {
+        deliver(c, event);
+      }
+    }
+  }
+
+  private void deliver(Client c, JsonObject event) {
+    if (c.buffered != null) {
+      c.buffered.add(event);
+    } else {
+      send(c, event);
+    }
+  }
+
+  private void send(Client c, JsonObject event) {
+    long id = event.getLong("id");
+    if (c.closed || id <= c.lastSent) {
+      return; // replay and live overlap at the seam; never send one twice
+    }
+    if (c.response.writeQueueFull()) {
+      // A client too slow to keep up is dropped; it reconnects with Last-Event-ID and misses nothing.
+      close(c);
+      return;
+    }
+    c.lastSent = id;
+    c.response.write("id: " + id + "\nevent: " + (event.getString("task_type") == null ? "workflow" : "task")
+        + "\ndata: " + event.encode() + "\n\n");
+    if (c.workflowId != null && event.getString("task_type") == null && TERMINAL.contains(event.getString("to"))) {
+      close(c);
+    }
+  }
+
+  private void heartbeat() {
+    String ping = ": keep-alive\n\n";
+    everything.forEach(c -> c.response.write(ping));
+    byWorkflow.values().forEach(set -> set.forEach(c -> c.response.write(ping)));
+  }
+
+  private void close(Client c) {
+    if (c.closed) {
+      return;
+    }
+    forget(c);
+    c.response.end();
+  }
+
+  private void forget(Client c) {
+    c.closed = true;
+    everything.remove(c);
+    if (c.workflowId != null) {
+      Set<Client> set = byWorkflow.get(c.workflowId);
+      if (set != null) {
+        set.remove(c);
+        if (set.isEmpty()) {
+          byWorkflow.remove(c.workflowId);
+        }
+      }
+    }
+  }
+
+  private static JsonObject toEvent(Row r) {
+    OffsetDateTime at = r.getOffsetDateTime("created_at");
+    return new JsonObject()
+        .put("id", r.getLong("id"))
+        .put("workflow_id", r.getLong("workflow_id"))
+        .put("task_type", r.getString("task_type"))
+        .put("from", r.getString("from_status"))
+        .put("to", r.getString("to_status"))
+        .put("attempt", r.getInteger("attempt"))
+        .put("detail", r.getString("detail"))
+        .put("at", at == null ? null : at.toString());
+  }
+}

@@ -1,0 +1,203 @@
+package dev.kiln.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.api.testing.KilnServer;
+import dev.kiln.engine.testing.TestDatabase;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class EventStreamTest {
+  private static KilnServer server;
+
+  @BeforeAll
+  static void start() {
+    server = KilnServer.start(Map.of());
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  /** One SSE connection read on its own thread; events arrive in a queue, END when the server closes. */
+  static final class Stream implements AutoCloseable {
+    static final JsonObject END = new JsonObject().put("end", true);
+    final BlockingQueue<JsonObject> events = new ArrayBlockingQueue<>(10_000);
+    final InputStream body;
+    final int status;
+
+    Stream(String path, String lastEventId) throws Exception {
+      HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path)).header("Accept", "text/event-stream");
+      if (lastEventId != null) {
+        b.header("Last-Event-ID", lastEventId);
+      }
+      HttpResponse<InputStream> r = server.http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      status = r.statusCode();
+      body = r.body();
+      Thread reader = new Thread(this::read, "sse-reader");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    private void read() {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+        String line;
+        String id = null;
+        String event = null;
+        while ((line = in.readLine()) != null) {
+          if (line.startsWith("id: ")) {
+            id = line.substring(4);
+          } else if (line.startsWith("event: ")) {
+            event = line.substring(7);
+          } else if (line.startsWith("data: ")) {
+            JsonObject data = new JsonObject(line.substring(6));
+            assertThat(String.valueOf(data.getLong("id"))).isEqualTo(id);
+            assertThat(event).isEqualTo(data.getString("task_type") == null ? "workflow" : "task");
+            events.add(data);
+          }
+        }
+      } catch (Exception e) {
+        // closed by the test
+      }
+      events.add(END);
+    }
+
+    JsonObject next() throws InterruptedException {
+      JsonObject e = events.poll(20, TimeUnit.SECONDS);
+      assertThat(e).as("an event within 20 s").isNotNull();
+      return e;
+    }
+
+    List<JsonObject> untilEnd() throws InterruptedException {
+      List<JsonObject> out = new ArrayList<>();
+      for (JsonObject e = next(); e != END; e = next()) {
+        out.add(e);
+      }
+      return out;
+    }
+
+    @Override
+    public void close() throws Exception {
+      body.close();
+    }
+  }
+
+  private static String describe(JsonObject e) {
+    return (e.getString("task_type") == null ? "*" : e.getString("task_type")) + ":" + e.getString("from") + ">" + e.getString("to");
+  }
+
+  @Test
+  void a_client_receives_every_transition_of_a_workflow_in_order_then_the_stream_closes() throws Exception {
+    long id = WorkflowApiTest.submit(server, WorkflowApiTest.EXAMPLE);
+    List<JsonObject> events;
+    try (Stream s = new Stream("/workflows/" + id + "/events", null)) {
+      assertThat(s.status).isEqualTo(200);
+      events = s.untilEnd();
+    }
+    List<String> seen = events.stream().map(EventStreamTest::describe).toList();
+    assertThat(seen.get(0)).isEqualTo("*:null>pending");
+    assertThat(seen.get(seen.size() - 1)).isEqualTo("*:running>completed");
+    for (String task : List.of("detect_outliers", "analyze_trends", "synthesize", "verdict")) {
+      assertThat(seen.stream().filter(x -> x.startsWith(task + ":")).toList())
+          .containsExactly(task + ":null>pending", task + ":pending>running", task + ":running>completed");
+    }
+    assertThat(seen).hasSize(2 + 4 * 3 + 1);
+    for (int i = 1; i < events.size(); i++) {
+      assertThat(events.get(i).getLong("id")).isGreaterThan(events.get(i - 1).getLong("id"));
+    }
+    assertThat(seen.indexOf("synthesize:pending>running")).isGreaterThan(seen.indexOf("detect_outliers:running>completed"))
+        .isGreaterThan(seen.indexOf("analyze_trends:running>completed"));
+  }
+
+  @Test
+  void a_client_that_reconnects_with_last_event_id_misses_nothing_and_gets_nothing_twice() throws Exception {
+    // A workflow whose task the test moves itself (backing off for an hour, so no worker takes it),
+    // so events arrive live while the client is connected.
+    TestDatabase.execute(server.database, """
+        WITH w AS (INSERT INTO workflows (workflow_type, input, status, started_at)
+                   VALUES ('manufacturing_analysis', '{}', 'running', now()) RETURNING id)
+        INSERT INTO tasks (workflow_id, task_type, run_after) SELECT id, 'probe', now() + interval '1 hour' FROM w""");
+    long id = new JsonObject(server.get("/workflows?limit=1&status=running").body())
+        .getJsonArray("workflows").getJsonObject(0).getLong("workflow_id");
+    String toggle = "UPDATE tasks SET status = CASE status WHEN 'pending' THEN 'cancelled' ELSE 'pending' END "
+        + "WHERE workflow_id = " + id;
+    List<JsonObject> received = new ArrayList<>();
+    String lastId;
+    try (Stream s = new Stream("/workflows/" + id + "/events", null)) {
+      received.add(s.next()); // the workflow, inserted as running
+      received.add(s.next()); // its task, pending
+      for (int i = 0; i < 4; i++) {
+        TestDatabase.execute(server.database, toggle);
+      }
+      for (int i = 0; i < 4; i++) {
+        received.add(s.next());
+      }
+      lastId = String.valueOf(received.get(received.size() - 1).getLong("id"));
+    }
+    // While disconnected, more happens.
+    TestDatabase.execute(server.database, toggle);
+    try (Stream s = new Stream("/workflows/" + id + "/events", lastId)) {
+      TestDatabase.execute(server.database, toggle);
+      TestDatabase.execute(server.database, "UPDATE workflows SET status = 'failed', error = 'probe done', "
+          + "finished_at = now() WHERE id = " + id);
+      received.addAll(s.untilEnd());
+    }
+    List<String> seen = received.stream().map(EventStreamTest::describe).toList();
+    assertThat(seen).containsExactly("*:null>running", "probe:null>pending",
+        "probe:pending>cancelled", "probe:cancelled>pending", "probe:pending>cancelled", "probe:cancelled>pending",
+        "probe:pending>cancelled", "probe:cancelled>pending", "*:running>failed");
+    assertThat(received.stream().map(e -> e.getLong("id")).distinct().count()).isEqualTo(received.size());
+    assertThat(received.get(received.size() - 1).getString("detail")).isEqualTo("probe done");
+  }
+
+  @Test
+  void a_client_resuming_after_the_terminal_event_gets_an_empty_closed_stream() throws Exception {
+    long id = WorkflowApiTest.submit(server, WorkflowApiTest.EXAMPLE);
+    List<JsonObject> all;
+    try (Stream s = new Stream("/workflows/" + id + "/events", null)) {
+      all = s.untilEnd();
+    }
+    String last = String.valueOf(all.get(all.size() - 1).getLong("id"));
+    try (Stream s = new Stream("/workflows/" + id + "/events", last)) {
+      assertThat(s.untilEnd()).isEmpty();
+    }
+  }
+
+  @Test
+  void the_all_workflows_stream_carries_events_of_every_workflow() throws Exception {
+    try (Stream s = new Stream("/events", null)) {
+      long a = WorkflowApiTest.submit(server, WorkflowApiTest.EXAMPLE);
+      long b = WorkflowApiTest.submit(server, WorkflowApiTest.EXAMPLE);
+      List<Long> completed = new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (completed.size() < 2 && System.nanoTime() < deadline) {
+        JsonObject e = s.next();
+        if (e.getString("task_type") == null && "completed".equals(e.getString("to"))) {
+          completed.add(e.getLong("workflow_id"));
+        }
+      }
+      assertThat(completed).containsExactlyInAnyOrder(a, b);
+    }
+  }
+
+  @Test
+  void events_of_an_unknown_workflow_are_404() {
+    assertThat(server.get("/workflows/987654/events").statusCode()).isEqualTo(404);
+  }
+}
