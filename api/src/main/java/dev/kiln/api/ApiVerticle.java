@@ -2,6 +2,8 @@ package dev.kiln.api;
 
 import dev.kiln.engine.config.KilnConfig;
 import dev.kiln.engine.spec.WorkflowSpecs;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -12,6 +14,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import java.net.ConnectException;
@@ -20,7 +23,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,15 +38,18 @@ public final class ApiVerticle extends VerticleBase {
   private final Pool pool;
   private final WorkflowSpecs specs;
   private final Clock clock;
+  private final PrometheusMeterRegistry metrics;
+  private final Map<String, AtomicLong> tasksByStatus = new ConcurrentHashMap<>();
   private EventHub events;
   private Router router;
   private volatile int actualPort = -1;
 
-  public ApiVerticle(KilnConfig config, Pool pool, WorkflowSpecs specs, Clock clock) {
+  public ApiVerticle(KilnConfig config, Pool pool, WorkflowSpecs specs, Clock clock, PrometheusMeterRegistry metrics) {
     this.config = config;
     this.pool = pool;
     this.specs = specs;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   /** A route as the router knows it, for the OpenAPI consistency test. */
@@ -60,6 +69,7 @@ public final class ApiVerticle extends VerticleBase {
     }
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "up")));
     router.get("/ready").handler(this::ready);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
 
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
     router.post("/workflow").handler(body).handler(this::requireToken).handler(api::submit);
@@ -79,6 +89,7 @@ public final class ApiVerticle extends VerticleBase {
         "no endpoint " + ctx.request().method() + " " + ctx.request().path())));
     router.route().failureHandler(this::failure);
 
+    registerGauges();
     return events.start()
         .compose(v -> vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.httpHost()))
         .map(HttpServer::actualPort)
@@ -110,6 +121,28 @@ public final class ApiVerticle extends VerticleBase {
       }
     }
     return out;
+  }
+
+  /** Tasks by status (refreshed by one cheap query every 10 s, not per scrape) and SSE clients. */
+  private void registerGauges() {
+    for (String status : List.of("pending", "running", "completed", "failed", "cancelled")) {
+      AtomicLong value = tasksByStatus.computeIfAbsent(status, s -> new AtomicLong());
+      Gauge.builder("kiln.tasks", value, AtomicLong::get).description("Tasks in the database by status")
+          .tag("status", status).register(metrics);
+    }
+    Gauge.builder("kiln.sse.clients", events, EventHub::clients).description("Connected Server-Sent Events clients")
+        .register(metrics);
+    refreshTaskCounts();
+    vertx.setPeriodic(10_000, id -> refreshTaskCounts());
+  }
+
+  private void refreshTaskCounts() {
+    pool.query("SELECT status, count(*) FROM tasks GROUP BY status").execute()
+        .onSuccess(rows -> {
+          tasksByStatus.values().forEach(v -> v.set(0));
+          rows.forEach(r -> tasksByStatus.computeIfAbsent(r.getString(0), s -> new AtomicLong()).set(r.getLong(1)));
+        })
+        .onFailure(err -> log.debug("task counts for metrics not refreshed: {}", err.toString()));
   }
 
   private void requireToken(RoutingContext ctx) {

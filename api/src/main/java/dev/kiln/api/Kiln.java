@@ -14,7 +14,13 @@ import dev.kiln.engine.spec.WorkflowSpecs;
 import dev.kiln.handlers.HandlerRegistry;
 import java.time.Clock;
 import io.vertx.core.Future;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,14 +73,19 @@ public final class Kiln implements AutoCloseable {
         throw new ConfigException(KilnConfig.WORKFLOWS_DIR.env(), "workflow spec refused: " + e.getMessage());
       }
       String schema = Migrations.migrate(url);
-      vertx = Vertx.vertx();
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      vertx = Vertx.builder()
+          .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+              .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true))))
+          .withMetrics(new MicrometerMetricsFactory(metrics))
+          .build();
       Pool pool = Pools.create(vertx, url, config.databasePoolSize());
       Clock clock = Clock.systemUTC();
-      List<String> deployments = new ArrayList<>(
-          await(Engine.deploy(vertx, new EngineContext(config, pool, specs, handlers, clock, EngineContext.newNodeId()), url)));
+      EngineContext engine = new EngineContext(config, pool, specs, handlers, clock, EngineContext.newNodeId(), metrics);
+      List<String> deployments = new ArrayList<>(await(Engine.deploy(vertx, engine, url)));
       int port = -1;
       if (config.runs(Role.API)) {
-        ApiVerticle api = new ApiVerticle(config, pool, specs, clock);
+        ApiVerticle api = new ApiVerticle(config, pool, specs, clock, metrics);
         deployments.add(await(vertx.deployVerticle(api)));
         port = api.actualPort();
       }

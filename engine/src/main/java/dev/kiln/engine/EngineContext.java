@@ -3,6 +3,7 @@ package dev.kiln.engine;
 import dev.kiln.engine.config.KilnConfig;
 import dev.kiln.engine.spec.WorkflowSpecs;
 import dev.kiln.handlers.HandlerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.sqlclient.Pool;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
@@ -13,7 +14,13 @@ import java.util.UUID;
  * handlers, the clock (injected so tests step time instead of sleeping) and this node's name.
  */
 public record EngineContext(
-    KilnConfig config, Pool pool, WorkflowSpecs specs, HandlerRegistry handlers, Clock clock, String nodeId) {
+    KilnConfig config,
+    Pool pool,
+    WorkflowSpecs specs,
+    HandlerRegistry handlers,
+    Clock clock,
+    String nodeId,
+    MeterRegistry metrics) {
 
   public static String newNodeId() {
     String jvm = ManagementFactory.getRuntimeMXBean().getName(); // pid@host

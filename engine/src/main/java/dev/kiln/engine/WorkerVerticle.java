@@ -10,6 +10,9 @@ import dev.kiln.handlers.ObjectMappers;
 import dev.kiln.handlers.TaskContext;
 import dev.kiln.handlers.TaskHandler;
 import dev.kiln.handlers.WorkflowInput;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -43,6 +46,10 @@ public final class WorkerVerticle extends VerticleBase {
   private final String workerId;
   private final String[] typesNeedingInput;
   private final ObjectMapper mapper = ObjectMappers.mapper();
+  private final Timer.Builder taskDuration = Timer.builder("kiln.task.duration")
+      .description("Time a task attempt's handler ran, by task type and outcome")
+      .publishPercentileHistogram();
+  private final DistributionSummary claimLatency;
 
   private TaskStore store;
   private WorkerExecutor executor;
@@ -74,6 +81,15 @@ public final class WorkerVerticle extends VerticleBase {
     this.slots = ctx.config().workerConcurrency();
     this.lease = ctx.config().lease();
     this.workerId = ctx.nodeId();
+    this.claimLatency = DistributionSummary.builder("kiln.task.claim.latency")
+        .description("Milliseconds a task was ready (dependencies done, backoff over) before a worker claimed it")
+        .baseUnit("milliseconds")
+        .publishPercentileHistogram()
+        .register(ctx.metrics());
+    Gauge.builder("kiln.worker.running", running, Map::size)
+        .description("Task attempts this worker's handlers are running now")
+        .tag("worker", ctx.nodeId())
+        .register(ctx.metrics());
     this.typesNeedingInput = ctx.handlers().names().stream()
         .filter(name -> ctx.handlers().find(name).orElseThrow().needsInput())
         .toArray(String[]::new);
@@ -171,6 +187,7 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void run(ClaimedTask task) {
+    claimLatency.record(task.waitedMillis());
     Running r = new Running(task);
     running.put(task.id(), r);
     if (task.timeoutSeconds() != null) {
@@ -179,7 +196,10 @@ public final class WorkerVerticle extends VerticleBase {
     executor.<String>executeBlocking(() -> execute(task), false).onComplete(ar -> {
       running.remove(task.id());
       vertx.cancelTimer(r.timeoutTimer);
-      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - r.startNanos);
+      long nanos = System.nanoTime() - r.startNanos;
+      long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
+      taskDuration.tags("task_type", task.taskType(), "outcome", r.timedOut ? "timed_out" : ar.succeeded() ? "completed" : "failed")
+          .register(ctx.metrics()).record(nanos, TimeUnit.NANOSECONDS);
       if (stopping && running.isEmpty() && drained != null) {
         drained.tryComplete();
       }

@@ -21,7 +21,9 @@ public final class TaskStore {
   /** Claims up to $2 ready tasks in one statement and returns what running them needs. */
   static final String CLAIM = """
       WITH ready AS (
-          SELECT id FROM tasks
+          -- A pending task became ready at its last change (its last dependency completing) or
+          -- when its backoff ended, whichever is later: that is where claim latency starts.
+          SELECT id, greatest(run_after, updated_at) AS ready_at FROM tasks
           WHERE status = 'pending' AND deps_remaining = 0 AND run_after <= $1
           ORDER BY id
           LIMIT $2
@@ -32,7 +34,8 @@ public final class TaskStore {
               heartbeat_at = $1, started_at = $1, finished_at = NULL, updated_at = $1
           FROM ready
           WHERE t.id = ready.id
-          RETURNING t.id, t.workflow_id, t.task_type, t.attempts, t.max_attempts, t.timeout_s, t.params, t.depends_on
+          RETURNING t.id, t.workflow_id, t.task_type, t.attempts, t.max_attempts, t.timeout_s, t.params, t.depends_on,
+                    ready.ready_at
       ), logged AS (
           INSERT INTO task_logs (workflow_id, task_id, attempt, level, message, created_at)
           SELECT workflow_id, id, attempts, 'INFO',
@@ -40,6 +43,7 @@ public final class TaskStore {
           FROM claimed
       )
       SELECT c.id, c.workflow_id, c.task_type, c.attempts, c.max_attempts, c.timeout_s, c.params::text AS params,
+             greatest(extract(epoch FROM (clock_timestamp() - c.ready_at)) * 1000, 0)::float8 AS waited_ms,
              CASE WHEN c.task_type = ANY($5::text[])
                   THEN (SELECT w.input::text FROM workflows w WHERE w.id = c.workflow_id) END AS input,
              (SELECT jsonb_object_agg(u.task_type, u.output)::text FROM tasks u
@@ -171,7 +175,7 @@ public final class TaskStore {
           for (Row r : rows) {
             out.add(new ClaimedTask(r.getLong("id"), r.getLong("workflow_id"), r.getString("task_type"),
                 r.getInteger("attempts"), r.getInteger("max_attempts"), r.getInteger("timeout_s"),
-                r.getString("params"), r.getString("input"), r.getString("upstream")));
+                r.getString("params"), r.getString("input"), r.getString("upstream"), r.getDouble("waited_ms")));
           }
           return out;
         });

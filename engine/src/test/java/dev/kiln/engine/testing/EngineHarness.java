@@ -40,6 +40,8 @@ public final class EngineHarness implements AutoCloseable {
   public final KilnConfig config;
   public final HandlerRegistry handlers;
   public final WorkflowSpecs specs;
+  public final io.micrometer.core.instrument.MeterRegistry metrics =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
   private final List<String> deployments = new ArrayList<>();
 
   private EngineHarness(DatabaseUrl url, Clock clock, KilnConfig config, HandlerRegistry handlers, WorkflowSpecs specs) {
@@ -65,7 +67,7 @@ public final class EngineHarness implements AutoCloseable {
   }
 
   public EngineContext context(String nodeId) {
-    return new EngineContext(config, pool, specs, handlers, clock, nodeId);
+    return new EngineContext(config, pool, specs, handlers, clock, nodeId, metrics);
   }
 
   /** Deploys notifications (if enabled) and the configured roles, as a process would. */

@@ -1,0 +1,28 @@
+package dev.kiln.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.api.testing.KilnServer;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MetricsTest {
+
+  @Test
+  void metrics_expose_http_timings_pool_usage_task_durations_claim_latency_and_sse_clients() {
+    try (KilnServer s = KilnServer.start(Map.of())) {
+      long id = WorkflowApiTest.submit(s, WorkflowApiTest.EXAMPLE);
+      WorkflowApiTest.awaitFinished(s, id);
+      HttpResponse<String> r = s.get("/metrics");
+      assertThat(r.statusCode()).isEqualTo(200);
+      String text = r.body();
+      assertThat(text).contains("kiln_task_duration_seconds_count{outcome=\"completed\",task_type=\"verdict\"} 1");
+      assertThat(text).contains("kiln_task_claim_latency_milliseconds_bucket");
+      assertThat(text).contains("kiln_sse_clients");
+      assertThat(text).contains("kiln_tasks{status=\"completed\"}");
+      assertThat(text).contains("vertx_http_server_requests_total");
+      assertThat(text).containsPattern("vertx_pool_(in_use|usage|queue)");
+    }
+  }
+}
