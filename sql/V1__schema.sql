@@ -107,7 +107,9 @@ CREATE INDEX task_logs_workflow_idx ON task_logs (workflow_id);
 CREATE TABLE task_history (
     id           bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     workflow_id  bigint      NOT NULL REFERENCES workflows (id) ON DELETE CASCADE,
-    task_id      bigint      REFERENCES tasks (id) ON DELETE CASCADE,
+    -- No foreign key to tasks: history goes with its workflow (the cascade above), and a key here
+    -- would make every task delete probe this, the largest table.
+    task_id      bigint,
     task_type    text,
     from_status  text,
     to_status    text        NOT NULL,

@@ -19,16 +19,19 @@ public final class OrchestratorVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(OrchestratorVerticle.class);
   static final int EXPAND_BATCH = 200;
   static final int FINALIZE_BATCH = 500;
+  static final int PURGE_BATCH = 500;
 
   private final EngineContext ctx;
   private final String specRows;
   private WorkflowStore store;
   private long pollTimer = -1;
+  private final List<Long> timers = new java.util.ArrayList<>();
 
   private boolean expanding;
   private boolean expandAgain;
   private boolean finalizing;
   private boolean scanAllRunning;
+  private boolean purging;
   private final Set<Long> toFinalize = new LinkedHashSet<>();
 
   public OrchestratorVerticle(EngineContext ctx) {
@@ -44,6 +47,10 @@ public final class OrchestratorVerticle extends VerticleBase {
       expand();
       finalizeDone();
     });
+    ctx.config().retention().ifPresent(retention -> {
+      long every = Math.min(Math.max(retention.toMillis() / 10, 1_000), 60_000);
+      timers.add(vertx.setPeriodic(every, id -> purge()));
+    });
     return vertx.eventBus().<JsonObject>localConsumer(Wake.ADDRESS, msg -> onWake(Wake.fromJson(msg.body())))
         .completion()
         .onSuccess(v -> {
@@ -56,6 +63,7 @@ public final class OrchestratorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(pollTimer);
+    timers.forEach(vertx::cancelTimer);
     return Future.succeededFuture();
   }
 
@@ -133,6 +141,33 @@ public final class OrchestratorVerticle extends VerticleBase {
           .compose(n -> ids.size() < FINALIZE_BATCH
               ? Future.succeededFuture(finishedSoFar + n)
               : scanRunning(ids.get(ids.size() - 1), finishedSoFar + n));
+    });
+  }
+
+  /** Retention: deletes finished workflows older than KILN_RETENTION, a small batch at a time. */
+  void purge() {
+    if (purging || ctx.config().retention().isEmpty()) {
+      return;
+    }
+    purging = true;
+    purgeBatches(ctx.clock().instant().minus(ctx.config().retention().get()), 0)
+        .onComplete(ar -> {
+          purging = false;
+          if (ar.failed()) {
+            log.warn("retention: deleting old workflows failed (will retry): {}", ar.cause().toString());
+          } else if (ar.result() > 0) {
+            log.info("retention: deleted {} finished workflow(s) older than {}", ar.result(), ctx.config().retention().get());
+          }
+        });
+  }
+
+  private Future<Integer> purgeBatches(java.time.Instant cutoff, int deletedSoFar) {
+    return store.purgeFinishedBefore(cutoff, PURGE_BATCH).compose(n -> {
+      if (n < PURGE_BATCH) {
+        return Future.succeededFuture(deletedSoFar + n);
+      }
+      // Let other work on this event loop and in the database breathe between batches.
+      return vertx.timer(20).compose(v -> purgeBatches(cutoff, deletedSoFar + n));
     });
   }
 

@@ -36,7 +36,8 @@ public record KilnConfig(
     long maxValues,
     Optional<String> apiToken,
     boolean apiTokenForReads,
-    List<String> corsOrigins) {
+    List<String> corsOrigins,
+    Optional<Duration> retention) {
 
   public KilnConfig {
     roles = Collections.unmodifiableSet(EnumSet.copyOf(roles));
@@ -87,9 +88,12 @@ public record KilnConfig(
   public static final Setting CORS_ORIGINS = new Setting("KILN_CORS_ORIGINS", "",
       "Comma-separated origins allowed to call the API from a browser (* for any).");
 
+  public static final Setting RETENTION = new Setting("KILN_RETENTION", "",
+      "Delete finished workflows (with tasks, logs, history) older than this, e.g. 7d. Unset: keep forever.");
+
   public static final List<Setting> SETTINGS = List.of(DATABASE_URL, DATA_DIR, HTTP_HOST, HTTP_PORT,
       ROLES, WORKER_CONCURRENCY, WORKFLOWS_DIR, LEASE, POLL_INTERVAL, DB_POOL_SIZE, LISTEN, SHUTDOWN_GRACE,
-      MAX_BODY_BYTES, MAX_VALUES, API_TOKEN, API_TOKEN_READS, CORS_ORIGINS);
+      MAX_BODY_BYTES, MAX_VALUES, API_TOKEN, API_TOKEN_READS, CORS_ORIGINS, RETENTION);
 
   /** The configuration a process gets with nothing set. */
   public static KilnConfig defaults() {
@@ -171,8 +175,11 @@ public record KilnConfig(
         origins.add(origin);
       }
     }
+    Optional<Duration> retention = values.containsKey(RETENTION.env())
+        ? Optional.of(duration(RETENTION, values.get(RETENTION.env()), Duration.ofSeconds(1), Duration.ofDays(36500)))
+        : Optional.empty();
     return new KilnConfig(databaseUrl, dataDir, host, port, roles, concurrency, workflowsDir, lease, poll, poolSize,
-        listen, grace, maxBody, maxValues, token, tokenForReads, origins);
+        listen, grace, maxBody, maxValues, token, tokenForReads, origins, retention);
   }
 
   /** Whether the arguments ask for the settings list instead of a run. */
@@ -242,7 +249,7 @@ public record KilnConfig(
   public KilnConfig withRoles(Set<Role> otherRoles) {
     return new KilnConfig(databaseUrl, dataDir, httpHost, httpPort, otherRoles, workerConcurrency, workflowsDir, lease,
         pollInterval, databasePoolSize, listen, shutdownGrace, maxBodyBytes, maxValues, apiToken, apiTokenForReads,
-        corsOrigins);
+        corsOrigins, retention);
   }
 
   private static Set<Role> roles(String text) {

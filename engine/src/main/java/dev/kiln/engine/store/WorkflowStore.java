@@ -129,6 +129,19 @@ public final class WorkflowStore {
       SELECT id FROM w
       """;
 
+  /** Deletes a small batch of workflows that finished before $1 (tasks, logs, history cascade).
+   * Small batches and SKIP LOCKED keep locks short and never wait on a busy row. */
+  static final String PURGE_FINISHED = """
+      WITH doomed AS (
+          SELECT id FROM workflows
+          WHERE finished_at < $1 AND status IN ('completed', 'failed', 'cancelled')
+          ORDER BY finished_at
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED
+      )
+      DELETE FROM workflows w USING doomed WHERE w.id = doomed.id
+      """;
+
   private final Pool pool;
 
   public WorkflowStore(Pool pool) {
@@ -179,6 +192,10 @@ public final class WorkflowStore {
       rows.forEach(r -> ids.add(r.getLong(0)));
       return ids;
     });
+  }
+
+  public Future<Integer> purgeFinishedBefore(Instant cutoff, int batch) {
+    return pool.preparedQuery(PURGE_FINISHED).execute(Tuple.of(at(cutoff), batch)).map(rows -> rows.rowCount());
   }
 
   /** Cancels the workflow; false when it does not exist or had already finished. */
