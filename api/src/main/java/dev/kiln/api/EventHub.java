@@ -55,8 +55,9 @@ final class EventHub {
   private static final String REPLAY_WORKFLOW = "SELECT " + COLUMNS
       + " FROM task_history WHERE workflow_id = $1 AND id > $2 AND id <= $3 ORDER BY id";
 
+  private static final int REPLAY_PAGE = 5000;
   private static final String REPLAY_ALL = "SELECT " + COLUMNS
-      + " FROM task_history WHERE id > $1 AND id <= $2 ORDER BY id LIMIT 10000";
+      + " FROM task_history WHERE id > $1 AND id <= $2 ORDER BY id LIMIT " + REPLAY_PAGE;
 
   private static final String TERMINAL_EVENT = """
       SELECT max(id) FROM task_history
@@ -146,16 +147,38 @@ final class EventHub {
   /** GET /events: every workflow's changes, live (after Last-Event-ID: the missed ones first). */
   void streamAll(RoutingContext ctx) {
     String header = ctx.request().getHeader("Last-Event-ID");
-    long lastEventId = header == null ? cursor : lastEventId(ctx);
+    long lastEventId = header == null || header.isBlank() ? cursor : lastEventId(ctx);
     Client client = open(ctx, null, lastEventId);
     everything.add(client);
-    if (lastEventId >= cursor) {
-      finishReplay(client, null);
-      return;
+    replayAll(client, cursor)
+        .onSuccess(v -> finishReplay(client, null))
+        .onFailure(err -> {
+          log.warn("event replay failed: {}", err.toString());
+          close(client);
+        });
+  }
+
+  /** Sends everything after the client's last event up to {@code upTo}, a page at a time. */
+  private Future<Void> replayAll(Client client, long upTo) {
+    if (client.closed || client.lastSent >= upTo) {
+      return Future.succeededFuture();
     }
-    pool.preparedQuery(REPLAY_ALL).execute(Tuple.of(lastEventId, cursor))
-        .onSuccess(replay -> finishReplay(client, replay))
-        .onFailure(err -> close(client));
+    return pool.preparedQuery(REPLAY_ALL).execute(Tuple.of(client.lastSent, upTo)).compose(rows -> {
+      for (Row r : rows) {
+        write(client, toEvent(r));
+      }
+      if (rows.size() < REPLAY_PAGE) {
+        return Future.succeededFuture();
+      }
+      // Respect the client's pace: wait for its buffer to drain before the next page.
+      Future<Void> drained = Future.succeededFuture();
+      if (client.response.writeQueueFull()) {
+        io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+        client.response.drainHandler(v -> p.tryComplete());
+        drained = p.future();
+      }
+      return drained.compose(v -> replayAll(client, upTo));
+    });
   }
 
   private static long lastEventId(RoutingContext ctx) {
@@ -184,7 +207,7 @@ final class EventHub {
   private void finishReplay(Client client, RowSet<Row> replay) {
     if (replay != null) {
       for (Row r : replay) {
-        send(client, toEvent(r));
+        write(client, toEvent(r));
         if (client.closed) {
           return;
         }
@@ -193,7 +216,7 @@ final class EventHub {
     List<JsonObject> live = client.buffered;
     client.buffered = null;
     for (JsonObject e : live) {
-      send(client, e);
+      write(client, e);
     }
   }
 
@@ -267,14 +290,18 @@ final class EventHub {
   }
 
   private void send(Client c, JsonObject event) {
+    if (c.response.writeQueueFull()) {
+      // A live client too slow to keep up is dropped; it reconnects with Last-Event-ID and misses nothing.
+      close(c);
+      return;
+    }
+    write(c, event);
+  }
+
+  private void write(Client c, JsonObject event) {
     long id = event.getLong("id");
     if (c.closed || id <= c.lastSent) {
       return; // replay and live overlap at the seam; never send one twice
-    }
-    if (c.response.writeQueueFull()) {
-      // A client too slow to keep up is dropped; it reconnects with Last-Event-ID and misses nothing.
-      close(c);
-      return;
     }
     c.lastSent = id;
     c.response.write("id: " + id + "\nevent: " + (event.getString("task_type") == null ? "workflow" : "task")
@@ -322,6 +349,6 @@ final class EventHub {
         .put("to", r.getString("to_status"))
         .put("attempt", r.getInteger("attempt"))
         .put("detail", r.getString("detail"))
-        .put("at", at == null ? null : at.toString());
+        .put("at", at == null ? null : at.format(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME));
   }
 }

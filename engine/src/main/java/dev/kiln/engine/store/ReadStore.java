@@ -73,7 +73,8 @@ public final class ReadStore {
 
   static final String LOGS = """
       SELECT coalesce(jsonb_agg(jsonb_build_object(
-                 'attempt', l.attempt, 'level', l.level, 'message', l.message, 'at', l.created_at) ORDER BY l.id),
+                 'attempt', l.attempt, 'level', l.level, 'message', l.message, 'at', l.created_at) ORDER BY l.id)
+                 FILTER (WHERE l.id IS NOT NULL),
              '[]'::jsonb)::text AS lines,
              count(t.id) AS tasks
       FROM tasks t LEFT JOIN task_logs l ON l.task_id = t.id
