@@ -64,6 +64,8 @@ public final class WorkerVerticle extends VerticleBase {
   private boolean flushing;
   private boolean stopping;
   private Promise<Void> drained;
+  private Future<List<ClaimedTask>> inFlightClaim = Future.succeededFuture(List.of());
+  private final List<ClaimedTask> claimedWhileStopping = new ArrayList<>();
 
   private static final class Running {
     final ClaimedTask task;
@@ -120,23 +122,24 @@ public final class WorkerVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     timers.forEach(vertx::cancelTimer);
-    drained = Promise.promise();
-    if (running.isEmpty()) {
-      drained.tryComplete();
-    } else {
-      long graceMs = ctx.config().shutdownGrace().toMillis();
-      if (graceMs == 0) {
-        drained.tryComplete();
-      } else {
-        vertx.setTimer(graceMs, id -> drained.tryComplete());
-      }
-    }
-    return drained.future()
+    // A claim may be on its way back: its tasks are ours in the database, so wait for it and hand
+    // them back with the rest rather than leave them to the lease.
+    return inFlightClaim.otherwiseEmpty()
         .compose(v -> {
-          List<long[]> unfinished = running.values().stream()
-              .filter(r -> !r.timedOut)
-              .map(r -> new long[] {r.task.id(), r.task.attempt()})
-              .toList();
+          drained = Promise.promise();
+          long graceMs = ctx.config().shutdownGrace().toMillis();
+          if (running.isEmpty() || graceMs == 0) {
+            drained.tryComplete();
+          } else {
+            vertx.setTimer(graceMs, id -> drained.tryComplete());
+          }
+          return drained.future();
+        })
+        .compose(v -> {
+          List<long[]> unfinished = new ArrayList<>();
+          running.values().stream().filter(r -> !r.timedOut)
+              .forEach(r -> unfinished.add(new long[] {r.task.id(), r.task.attempt()}));
+          claimedWhileStopping.forEach(t -> unfinished.add(new long[] {t.id(), t.attempt()}));
           running.clear();
           if (!unfinished.isEmpty()) {
             log.info("worker {} handing back {} unfinished task(s)", workerId, unfinished.size());
@@ -170,9 +173,13 @@ public final class WorkerVerticle extends VerticleBase {
     }
     claiming = true;
     claimAgain = false;
-    store.claim(ctx.clock().instant(), free, workerId, lease, typesNeedingInput)
-        .onComplete(ar -> {
+    inFlightClaim = store.claim(ctx.clock().instant(), free, workerId, lease, typesNeedingInput);
+    inFlightClaim.onComplete(ar -> {
           claiming = false;
+          if (ar.succeeded() && stopping) {
+            claimedWhileStopping.addAll(ar.result());
+            return;
+          }
           if (ar.failed()) {
             log.warn("worker {}: claiming tasks failed (will retry on the next wake-up or poll): {}", workerId,
                 ar.cause().toString());
