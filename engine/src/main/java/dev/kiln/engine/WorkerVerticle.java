@@ -30,15 +30,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs tasks: claims ready ones (as many as it has free slots) in one statement, runs their
- * handlers on a worker executor (never on the event loop), and records results in batches, each
- * fenced by the attempt number it ran. Also heartbeats its leases and rescues expired ones.
+ * Runs tasks: claims ready ones in one statement (enough to fill its free slots, plus a short
+ * queue when tasks are quick; see {@link #holdTarget()}), runs at most KILN_WORKER_CONCURRENCY
+ * handlers at once on a worker executor (never on the event loop), and records results in
+ * batches, each fenced by the attempt number it ran. Also heartbeats its leases and rescues
+ * expired ones.
  * All state below is touched only on this verticle's event loop.
  */
 public final class WorkerVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(WorkerVerticle.class);
   private static final int RESCUE_BATCH = 1000;
   private static final int STACK_LINES = 12;
+  static final double QUEUE_MILLIS = 20;
+  static final int MAX_QUEUED = 64;
 
   private final EngineContext ctx;
   private final int slots;
@@ -59,6 +63,10 @@ public final class WorkerVerticle extends VerticleBase {
   private final Map<Long, Running> running = new LinkedHashMap<>();
   /** Finished attempts waiting to be written in the next batch. */
   private List<TaskStore.Completion> completions = new ArrayList<>();
+  /** Claimed (leased to us) but not started yet; see {@link #holdTarget()}. */
+  private final java.util.ArrayDeque<ClaimedTask> queued = new java.util.ArrayDeque<>();
+  /** Recent handler duration (exponentially weighted), which sizes the queue. */
+  private double avgTaskMillis = 10;
   private boolean claiming;
   private boolean claimAgain;
   private boolean flushing;
@@ -87,6 +95,10 @@ public final class WorkerVerticle extends VerticleBase {
         .description("Milliseconds a task was ready (dependencies done, backoff over) before a worker claimed it")
         .baseUnit("milliseconds")
         .publishPercentileHistogram()
+        .register(ctx.metrics());
+    Gauge.builder("kiln.worker.queued", queued, java.util.ArrayDeque::size)
+        .description("Tasks this worker has claimed but not started (sized to keep its slots busy)")
+        .tag("worker", ctx.nodeId())
         .register(ctx.metrics());
     Gauge.builder("kiln.worker.running", running, Map::size)
         .description("Task attempts this worker's handlers are running now")
@@ -140,6 +152,8 @@ public final class WorkerVerticle extends VerticleBase {
           running.values().stream().filter(r -> !r.timedOut)
               .forEach(r -> unfinished.add(new long[] {r.task.id(), r.task.attempt()}));
           claimedWhileStopping.forEach(t -> unfinished.add(new long[] {t.id(), t.attempt()}));
+          queued.forEach(t -> unfinished.add(new long[] {t.id(), t.attempt()}));
+          queued.clear();
           running.clear();
           if (!unfinished.isEmpty()) {
             log.info("worker {} handing back {} unfinished task(s)", workerId, unfinished.size());
@@ -159,12 +173,23 @@ public final class WorkerVerticle extends VerticleBase {
     return store.completeMany(batch, ctx.clock().instant()).mapEmpty();
   }
 
+  /**
+   * How many tasks to hold (running plus claimed and waiting): the slots, plus enough queued to
+   * keep them busy for about {@link #QUEUE_MILLIS} at the recent task duration. Short tasks are
+   * claimed dozens per statement (one transaction instead of dozens); long ones one per free slot,
+   * so a worker never sits on heavy work that an idle worker could take.
+   */
+  int holdTarget() {
+    double perSlot = QUEUE_MILLIS / Math.max(avgTaskMillis, 0.05);
+    return slots + (int) Math.min(MAX_QUEUED, Math.floor(slots * perSlot));
+  }
+
   private void claim() {
     if (stopping) {
       return;
     }
-    int free = slots - running.size();
-    if (free <= 0) {
+    int want = holdTarget() - running.size() - queued.size();
+    if (want <= 0 || running.size() >= slots && !queued.isEmpty()) {
       return;
     }
     if (claiming) {
@@ -173,7 +198,7 @@ public final class WorkerVerticle extends VerticleBase {
     }
     claiming = true;
     claimAgain = false;
-    inFlightClaim = store.claim(ctx.clock().instant(), free, workerId, lease, typesNeedingInput);
+    inFlightClaim = store.claim(ctx.clock().instant(), want, workerId, lease, typesNeedingInput);
     inFlightClaim.onComplete(ar -> {
           claiming = false;
           if (ar.succeeded() && stopping) {
@@ -186,15 +211,23 @@ public final class WorkerVerticle extends VerticleBase {
             return;
           }
           List<ClaimedTask> tasks = ar.result();
-          tasks.forEach(this::run);
-          if (claimAgain || tasks.size() == free) {
+          tasks.forEach(t -> claimLatency.record(t.waitedMillis()));
+          queued.addAll(tasks);
+          startQueued();
+          if (claimAgain || tasks.size() == want) {
             claim();
           }
         });
   }
 
+  /** Starts queued tasks while slots are free: the slot count bounds running handlers. */
+  private void startQueued() {
+    while (running.size() < slots && !queued.isEmpty() && !stopping) {
+      run(queued.poll());
+    }
+  }
+
   private void run(ClaimedTask task) {
-    claimLatency.record(task.waitedMillis());
     Running r = new Running(task);
     running.put(task.id(), r);
     if (task.timeoutSeconds() != null) {
@@ -205,6 +238,7 @@ public final class WorkerVerticle extends VerticleBase {
       vertx.cancelTimer(r.timeoutTimer);
       long nanos = System.nanoTime() - r.startNanos;
       long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
+      avgTaskMillis = 0.8 * avgTaskMillis + 0.2 * (nanos / 1e6);
       taskDuration.tags("task_type", task.taskType(), "outcome", r.timedOut ? "timed_out" : ar.succeeded() ? "completed" : "failed")
           .register(ctx.metrics()).record(nanos, TimeUnit.NANOSECONDS);
       if (stopping && running.isEmpty() && drained != null) {
@@ -219,6 +253,7 @@ public final class WorkerVerticle extends VerticleBase {
       } else {
         failAttempt(task, ar.cause());
       }
+      startQueued();
       claim();
     });
   }
@@ -312,6 +347,8 @@ public final class WorkerVerticle extends VerticleBase {
                 batch.size() - ar.result().size());
           }
           flush();
+          // What these completions unblocked is ready now; no need to wait for the notification.
+          claim();
         });
   }
 
@@ -323,6 +360,7 @@ public final class WorkerVerticle extends VerticleBase {
     List<long[]> held = new ArrayList<>();
     running.values().stream().filter(r -> !r.timedOut).forEach(r -> held.add(new long[] {r.task.id(), r.task.attempt()}));
     completions.forEach(c -> held.add(new long[] {c.taskId(), c.attempt()}));
+    queued.forEach(t -> held.add(new long[] {t.id(), t.attempt()}));
     store.heartbeat(held, workerId, ctx.clock().instant(), lease)
         .onFailure(err -> log.warn("worker {}: heartbeat failed: {}", workerId, err.toString()));
     flush();

@@ -154,4 +154,31 @@ class ConcurrencyTest {
       assertThat(h.count("SELECT attempts FROM tasks WHERE workflow_id = $1", id)).isEqualTo(2);
     }
   }
+
+  @Test
+  void a_worker_never_runs_more_handlers_at_once_than_its_concurrency() {
+    AtomicInteger now = new AtomicInteger();
+    AtomicInteger peak = new AtomicInteger();
+    List<TaskHandler> list = new ArrayList<>();
+    for (String name : List.of("a", "b", "c", "d")) {
+      list.add(Handlers.of(name, ctx -> {
+        peak.accumulateAndGet(now.incrementAndGet(), Math::max);
+        try {
+          Thread.sleep(1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        now.decrementAndGet();
+        return JsonNodeFactory.instance.objectNode().put("task", name);
+      }));
+    }
+    try (EngineHarness h = EngineHarness.create(new HandlerRegistry(list), List.of(DIAMOND), Clock.systemUTC(),
+        Map.of("KILN_WORKER_CONCURRENCY", "3")).startEngine()) {
+      for (int i = 0; i < 200; i++) {
+        h.submit("diamond", "{}");
+      }
+      h.awaitAllWorkflows("completed", WAIT);
+      assertThat(peak.get()).isEqualTo(3);
+    }
+  }
 }
