@@ -24,11 +24,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Server-Sent Events for status changes. One tailer per process reads {@code task_history} in id
  * order when woken (notifications carry the newest history id) and fans each row out to every
- * connected client, so the database load does not grow with the number of clients. It only
- * passes rows written by transactions older than every transaction still running
- * (pg_snapshot_xmin): ids are handed out before commit, so a lower id may still appear, and a
- * reader that skipped it would lose it. A client reconnecting with Last-Event-ID gets the rows it
- * missed from the table, then the live ones, without gaps or repeats. Runs on one event loop.
+ * connected client, so the database load does not grow with the number of clients. It passes
+ * rows strictly in id order without gaps: ids are handed out before commit, so when id N+1 is not
+ * visible yet it waits until the transaction holding it commits or is known to have rolled back
+ * (see {@link #gapIsFinal}); a reader that skipped it would lose it. A client reconnecting with
+ * Last-Event-ID gets the rows it missed from the table, then the live ones, without gaps or
+ * repeats. Runs on one event loop.
  */
 final class EventHub {
   private static final Logger log = LoggerFactory.getLogger(EventHub.class);
@@ -48,9 +49,14 @@ final class EventHub {
           0)
       """;
 
+  /**
+   * New rows after the cursor, with the snapshot they were read in: its xmin (every transaction
+   * below it has finished) and xmax (every transaction that had started is below it).
+   */
   private static final String TAIL = "SELECT " + COLUMNS
-      + ", xid < pg_snapshot_xmin(pg_current_snapshot()) AS settled FROM task_history WHERE id > $1 ORDER BY id LIMIT "
-      + BATCH;
+      + ", pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS snap_xmin"
+      + ", pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS snap_xmax"
+      + " FROM task_history WHERE id > $1 ORDER BY id LIMIT " + BATCH;
 
   private static final String REPLAY_WORKFLOW = "SELECT " + COLUMNS
       + " FROM task_history WHERE workflow_id = $1 AND id > $2 AND id <= $3 ORDER BY id";
@@ -71,6 +77,8 @@ final class EventHub {
   private boolean fetching;
   private boolean fetchAgain;
   private long retryTimer = -1;
+  /** While waiting on a gap after the cursor: the xmax of the snapshot that first saw it, else -1. */
+  private long gapXmax = -1;
   private final List<Long> timers = new ArrayList<>();
   private final Set<Client> everything = new LinkedHashSet<>();
   private final Map<Long, Set<Client>> byWorkflow = new HashMap<>();
@@ -248,25 +256,42 @@ final class EventHub {
         return;
       }
       int n = 0;
-      boolean blocked = false;
+      boolean waiting = false;
       for (Row r : ar.result()) {
-        if (!r.getBoolean("settled")) {
-          blocked = true; // a transaction older than this row may still commit a lower id
+        long id = r.getLong("id");
+        if (id != cursor + 1 && !gapIsFinal(r.getLong("snap_xmin"), r.getLong("snap_xmax"))) {
+          // Ids are handed out before commit: cursor + 1 may belong to a transaction still running.
+          waiting = true;
           break;
         }
-        cursor = r.getLong("id");
+        gapXmax = -1;
+        cursor = id;
         dispatch(toEvent(r));
         n++;
       }
-      if (fetchAgain || (!blocked && n == BATCH)) {
+      if (fetchAgain || (!waiting && n == BATCH)) {
         fetch();
-      } else if (blocked && retryTimer < 0) {
-        retryTimer = vertx.setTimer(10, id -> {
+      } else if (waiting && retryTimer < 0) {
+        retryTimer = vertx.setTimer(5, id -> {
           retryTimer = -1;
           fetch();
         });
       }
     });
+  }
+
+  /**
+   * Whether the ids missing before the next visible row will never appear. The first time a gap
+   * is seen, remember the snapshot's xmax: whichever transaction holds a missing id had started
+   * by then. Once every transaction below that xmax has finished (a later snapshot's xmin has
+   * passed it), a still-missing id was rolled back, and the gap is final.
+   */
+  private boolean gapIsFinal(long snapXmin, long snapXmax) {
+    if (gapXmax < 0) {
+      gapXmax = snapXmax;
+      return false;
+    }
+    return snapXmin >= gapXmax;
   }
 
   private void dispatch(JsonObject event) {

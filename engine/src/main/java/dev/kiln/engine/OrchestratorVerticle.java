@@ -123,8 +123,9 @@ public final class OrchestratorVerticle extends VerticleBase {
     work.onComplete(ar -> {
       finalizing = false;
       if (ar.failed()) {
-        log.warn("finalising workflows failed (will retry on the next poll): {}", ar.cause().toString());
+        log.warn("finalising workflows failed (retrying): {}", ar.cause().toString());
         scanAllRunning = true;
+        vertx.setTimer(200, id -> finalizeDone());
         return;
       }
       finalizeDone();

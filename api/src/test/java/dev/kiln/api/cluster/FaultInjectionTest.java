@@ -106,17 +106,28 @@ class FaultInjectionTest {
     start(db, "orchestrator,worker", fast);
     KilnProcess doomed = start(db, "worker", fast);
 
+    // A dashboard watching every workflow through the api process, while other processes work.
+    SseCollector dashboard = new SseCollector(http, api.uri("/events"));
     String realistic = SamplePayloads.realistic(7);
-    List<Long> ids = submit(api, 300, realistic);
-    // Kill it while it holds tasks.
+    ExecutorService submitter = Executors.newSingleThreadExecutor();
+    Future<List<Long>> submitted = submitter.submit(() -> submit(api, 300, realistic));
+    // Kill it while it holds tasks (submissions keep coming meanwhile).
     awaitCount(db, "SELECT least(count(*), 1) FROM tasks WHERE status = 'running' AND locked_by LIKE '"
         + doomed.lockPrefix() + "%'", 1, WAIT);
     doomed.kill();
     Instant killedAt = Instant.now();
+    List<Long> ids = submitted.get();
+    submitter.shutdown();
 
     awaitCount(db, "SELECT count(*) FROM workflows WHERE status = 'completed'", ids.size(), WAIT);
     assertThat(count(db, "SELECT count(*) FROM workflows")).isEqualTo(300);
     assertEveryResultRecordedOnce(db);
+    // The dashboard saw every workflow finish, events in order, none twice, none missing.
+    dashboard.awaitTerminal(ids.size(), WAIT);
+    dashboard.close();
+    assertThat(dashboard.ids()).isSorted().doesNotHaveDuplicates();
+    assertThat((long) dashboard.ids().size()).isEqualTo(count(db, "SELECT count(*) FROM task_history WHERE id >= "
+        + dashboard.ids().get(0)));
     // The dead worker's attempts were handed on by the rescuer, each within twice the lease.
     long rescued = count(db, "SELECT count(*) FROM task_history WHERE from_status = 'running' AND to_status = 'pending' "
         + "AND detail LIKE '%lease of worker " + doomed.lockPrefix() + "%'");

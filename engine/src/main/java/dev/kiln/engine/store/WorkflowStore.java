@@ -33,7 +33,7 @@ public final class WorkflowStore {
           WHERE status = 'pending'
           ORDER BY id
           LIMIT $1
-          FOR UPDATE SKIP LOCKED
+          FOR NO KEY UPDATE SKIP LOCKED
       ), spec AS (
           SELECT * FROM jsonb_to_recordset($2::text::jsonb)
               AS s(workflow_type text, task_type text, depends_on text[], params jsonb, max_attempts int, timeout_s int)
@@ -66,14 +66,15 @@ public final class WorkflowStore {
    * a task failed for good -> failed with its error, and the tasks still pending are cancelled.
    * It waits for row locks rather than skipping them (in id order, so finalisers cannot deadlock):
    * an orchestrator woken by the last task's commit must not skip a workflow another one is looking
-   * at with an older snapshot.
+   * at with an older snapshot. NO KEY UPDATE, not UPDATE: every task write appends history whose
+   * foreign key takes KEY SHARE on the workflow row, and FOR UPDATE would deadlock with it.
    */
   static final String FINALIZE = """
       WITH candidate AS (
           SELECT id FROM workflows
           WHERE status = 'running' AND id = ANY($1::bigint[])
           ORDER BY id
-          FOR UPDATE
+          FOR NO KEY UPDATE
       ), state AS (
           SELECT t.workflow_id AS id,
                  bool_and(t.status = 'completed') AS all_completed,
