@@ -130,8 +130,9 @@ CREATE INDEX task_history_workflow_idx ON task_history (workflow_id, id);
 --
 -- Notifications are only wake-up hints (every role also polls slowly), on one channel 'kiln' so a
 -- process needs one LISTEN. Payload: '<highest task_history id written>:<flags>:<workflow ids>',
--- flags being 'w' (an orchestrator may have work: a pending workflow, or a task reached a final
--- state) and 't' (a task may have become ready for workers); the workflow ids (comma-separated, or
+-- flags being 'p' (a workflow is pending: orchestrators expand), 'w' (a task reached a final
+-- state: orchestrators finalise) and 't' (a task may have become ready: workers claim), so each
+-- role queries only when it has reason to; the workflow ids (comma-separated, or
 -- '*' when too many for one payload) are those whose tasks reached a final state, so orchestrators
 -- finalise exactly those. PostgreSQL folds identical payloads within a transaction; receivers
 -- coalesce the rest.
@@ -156,7 +157,7 @@ BEGIN
         SELECT n.id, NULL, n.status FROM new_rows n ORDER BY n.id
         RETURNING id
     ) SELECT max(id) INTO last_id FROM h;
-    PERFORM kiln_notify(last_id, 'w');
+    PERFORM kiln_notify(last_id, 'p');
     RETURN NULL;
 END $$;
 
@@ -175,7 +176,7 @@ BEGIN
     ) SELECT max(id) INTO last_id FROM h;
     IF EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id
                WHERE n.status = 'pending' AND o.status <> 'pending') THEN
-        flags := 'w';
+        flags := 'p';
     END IF;
     PERFORM kiln_notify(last_id, flags);
     RETURN NULL;

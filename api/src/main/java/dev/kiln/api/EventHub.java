@@ -79,6 +79,8 @@ final class EventHub {
   private long retryTimer = -1;
   /** While waiting on a gap after the cursor: the xmax of the snapshot that first saw it, else -1. */
   private long gapXmax = -1;
+  /** True once the tailer skipped reading because no client was connected. */
+  private boolean stale;
   private final List<Long> timers = new ArrayList<>();
   private final Set<Client> everything = new LinkedHashSet<>();
   private final Map<Long, Set<Client>> byWorkflow = new HashMap<>();
@@ -134,7 +136,8 @@ final class EventHub {
   /** GET /workflows/{id}/events: the workflow's history so far (after Last-Event-ID), then live. */
   void streamWorkflow(RoutingContext ctx, long workflowId) {
     long lastEventId = lastEventId(ctx);
-    pool.preparedQuery("SELECT 1 FROM workflows WHERE id = $1").execute(Tuple.of(workflowId)).onSuccess(rows -> {
+    pool.preparedQuery("SELECT 1 FROM workflows WHERE id = $1").execute(Tuple.of(workflowId))
+        .compose(rows -> freshen().map(rows)).onSuccess(rows -> {
       if (rows.size() == 0) {
         ctx.fail(WorkflowRoutes.notFoundWorkflow(workflowId));
         return;
@@ -155,15 +158,36 @@ final class EventHub {
   /** GET /events: every workflow's changes, live (after Last-Event-ID: the missed ones first). */
   void streamAll(RoutingContext ctx) {
     String header = ctx.request().getHeader("Last-Event-ID");
-    long lastEventId = header == null || header.isBlank() ? cursor : lastEventId(ctx);
-    Client client = open(ctx, null, lastEventId);
-    everything.add(client);
-    replayAll(client, cursor)
-        .onSuccess(v -> finishReplay(client, null))
-        .onFailure(err -> {
-          log.warn("event replay failed: {}", err.toString());
-          close(client);
-        });
+    long requested = header == null || header.isBlank() ? -1 : lastEventId(ctx);
+    freshen().onFailure(ctx::fail).onSuccess(v -> {
+      Client client = open(ctx, null, requested < 0 ? cursor : requested);
+      everything.add(client);
+      replayAll(client, cursor)
+          .onSuccess(done -> finishReplay(client, null))
+          .onFailure(err -> {
+            log.warn("event replay failed: {}", err.toString());
+            close(client);
+          });
+    });
+  }
+
+  /**
+   * With nobody watching, the tailer does not read at all (no query per change for nobody); the
+   * first client to connect afterwards moves the cursor to the present first. Clients replay what
+   * they ask for from the table, so nothing they are owed depends on the tailer having run.
+   */
+  private Future<Void> freshen() {
+    if (!stale) {
+      return Future.succeededFuture();
+    }
+    return pool.query(HORIZON).execute().map(rows -> {
+      if (stale) {
+        cursor = rows.iterator().next().getLong(0);
+        gapXmax = -1;
+        stale = false;
+      }
+      return null;
+    });
   }
 
   /** Sends everything after the client's last event up to {@code upTo}, a page at a time. */
@@ -241,6 +265,10 @@ final class EventHub {
 
   private void fetch() {
     if (cursor < 0) {
+      return;
+    }
+    if (clients() == 0) {
+      stale = true;
       return;
     }
     if (fetching) {

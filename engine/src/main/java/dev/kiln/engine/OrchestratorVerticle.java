@@ -68,15 +68,16 @@ public final class OrchestratorVerticle extends VerticleBase {
   }
 
   private void onWake(Wake wake) {
-    if (!wake.orchestrator()) {
-      return;
+    if (wake.pending()) {
+      expand();
     }
-    if (wake.allWorkflows()) {
-      scanAllRunning = true;
+    if (wake.orchestrator()) {
+      if (wake.allWorkflows()) {
+        scanAllRunning = true;
+      }
+      toFinalize.addAll(wake.workflowIds());
+      finalizeDone();
     }
-    toFinalize.addAll(wake.workflowIds());
-    expand();
-    finalizeDone();
   }
 
   /** Expands pending workflows in batches until none is left; wake-ups meanwhile ask for one more pass. */

@@ -9,13 +9,17 @@ import java.util.List;
 /**
  * A wake-up for the roles of this process, published on the local event bus: from a PostgreSQL
  * notification, a reconnect (wake everything: notifications may have been missed), or a test.
+ * {@code pending}: a workflow waits to be expanded; {@code orchestrator}: tasks of
+ * {@code workflowIds} (or of any workflow, {@code allWorkflows}) reached a final state;
+ * {@code worker}: a task may have become ready.
  */
-public record Wake(long historyId, boolean orchestrator, boolean worker, boolean allWorkflows, List<Long> workflowIds) {
+public record Wake(
+    long historyId, boolean pending, boolean orchestrator, boolean worker, boolean allWorkflows, List<Long> workflowIds) {
   public static final String ADDRESS = "kiln.wake";
 
   /** Wakes every role, asking orchestrators to look at every running workflow. */
   public static Wake everything() {
-    return new Wake(0, true, true, true, List.of());
+    return new Wake(0, true, true, true, true, List.of());
   }
 
   /** Parses the payload the schema's triggers send: {@code <history id>:<flags>:<workflow ids or *>}. */
@@ -31,18 +35,21 @@ public record Wake(long historyId, boolean orchestrator, boolean worker, boolean
         workflowIds.add(Long.parseLong(id));
       }
     }
-    return new Wake(history, flags.indexOf('w') >= 0, flags.indexOf('t') >= 0, all, workflowIds);
+    return new Wake(history, flags.indexOf('p') >= 0, flags.indexOf('w') >= 0, flags.indexOf('t') >= 0, all,
+        workflowIds);
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("h", historyId).put("o", orchestrator).put("w", worker).put("all", allWorkflows)
+    return new JsonObject().put("h", historyId).put("p", pending).put("o", orchestrator).put("w", worker)
+        .put("all", allWorkflows)
         .put("ids", new JsonArray(new ArrayList<Object>(workflowIds)));
   }
 
   public static Wake fromJson(JsonObject json) {
     List<Long> ids = new ArrayList<>();
     json.getJsonArray("ids").forEach(o -> ids.add(((Number) o).longValue()));
-    return new Wake(json.getLong("h"), json.getBoolean("o"), json.getBoolean("w"), json.getBoolean("all"), ids);
+    return new Wake(json.getLong("h"), json.getBoolean("p"), json.getBoolean("o"), json.getBoolean("w"),
+        json.getBoolean("all"), ids);
   }
 
   public void publish(Vertx vertx) {

@@ -10,8 +10,16 @@ class WakeTest {
   @Test
   void a_payload_names_the_history_id_the_roles_to_wake_and_the_workflows() {
     Wake w = Wake.parse("42:wt:7,9");
-    assertThat(w).isEqualTo(new Wake(42, true, true, false, List.of(7L, 9L)));
+    assertThat(w).isEqualTo(new Wake(42, false, true, true, false, List.of(7L, 9L)));
     assertThat(Wake.fromJson(w.toJson())).isEqualTo(w);
+  }
+
+  @Test
+  void a_pending_workflow_wakes_only_the_expanding_orchestrators() {
+    Wake w = Wake.parse("3:p:");
+    assertThat(w.pending()).isTrue();
+    assertThat(w.orchestrator()).isFalse();
+    assertThat(w.worker()).isFalse();
   }
 
   @Test
