@@ -149,19 +149,29 @@ class FaultInjectionTest {
     assertThat(count(db, "SELECT count(*) FROM workflows WHERE status = 'pending'")).isEqualTo(5000);
     api.terminate();
 
-    // Work starts, then every process stops in the middle of it.
+    // Work starts, then every process stops in the middle of it. A dashboard watches throughout,
+    // reconnecting with Last-Event-ID to whichever api process is up.
     KilnProcess first = start(db, "api,orchestrator,worker", Map.of());
+    SseCollector dashboard = new SseCollector(http, first.uri("/events"));
     awaitCount(db, "SELECT least(count(*), 1) FROM workflows WHERE status = 'completed'", 1, WAIT);
     first.terminate();
     long doneBefore = count(db, "SELECT count(*) FROM workflows WHERE status = 'completed'");
     assertThat(count(db, "SELECT count(*) FROM tasks WHERE status = 'running'"))
         .as("a stopped worker leaves nothing running").isZero();
 
-    start(db, "orchestrator,worker", Map.of());
+    KilnProcess second = start(db, "api,orchestrator,worker", Map.of());
+    dashboard.reconnect(second.uri("/events"));
     start(db, "worker", Map.of());
     awaitCount(db, "SELECT count(*) FROM workflows WHERE status = 'completed'", ids.size(), WAIT);
     assertThat(doneBefore).isLessThanOrEqualTo(ids.size());
     assertEveryResultRecordedOnce(db);
+    // Across the restart the dashboard got every event once, in order, none missing.
+    dashboard.awaitTerminal((int) (ids.size() - count(db, "SELECT count(*) FROM task_history WHERE task_id IS NULL "
+        + "AND to_status = 'completed' AND id < " + dashboard.ids().get(0))), WAIT);
+    dashboard.close();
+    List<Long> seen = dashboard.ids();
+    assertThat(seen).isSorted().doesNotHaveDuplicates();
+    assertThat((long) seen.size()).isEqualTo(count(db, "SELECT count(*) FROM task_history WHERE id >= " + seen.get(0)));
   }
 
   @Test

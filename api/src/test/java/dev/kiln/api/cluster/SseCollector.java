@@ -13,22 +13,45 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads a Server-Sent Events stream on its own thread and keeps every event's id. */
+/**
+ * Reads a Server-Sent Events stream on its own thread and keeps every event's id; can reconnect
+ * (to the same or another api process) with Last-Event-ID, as a browser's EventSource does.
+ */
 final class SseCollector implements AutoCloseable {
   private final List<Long> ids = new ArrayList<>();
+  private final HttpClient http;
   private int terminal;
-  private final InputStream body;
+  private InputStream body;
 
   SseCollector(HttpClient http, URI uri) throws Exception {
-    HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").build(),
-        HttpResponse.BodyHandlers.ofInputStream());
-    body = r.body();
-    Thread t = new Thread(this::read, "sse-collector");
+    this.http = http;
+    connect(uri, null);
+  }
+
+  /** Reconnects to {@code uri}, resuming after the last event received. */
+  void reconnect(URI uri) throws Exception {
+    body.close();
+    Long last;
+    synchronized (this) {
+      last = ids.isEmpty() ? null : ids.get(ids.size() - 1);
+    }
+    connect(uri, last);
+  }
+
+  private void connect(URI uri, Long lastEventId) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
+    if (lastEventId != null) {
+      b.header("Last-Event-ID", String.valueOf(lastEventId));
+    }
+    HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    InputStream stream = r.body();
+    body = stream;
+    Thread t = new Thread(() -> read(stream), "sse-collector");
     t.setDaemon(true);
     t.start();
   }
 
-  private void read() {
+  private void read(InputStream body) {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
