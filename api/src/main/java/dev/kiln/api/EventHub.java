@@ -65,9 +65,11 @@ final class EventHub {
   private static final String REPLAY_ALL = "SELECT " + COLUMNS
       + " FROM task_history WHERE id > $1 AND id <= $2 ORDER BY id LIMIT " + REPLAY_PAGE;
 
-  private static final String TERMINAL_EVENT = """
-      SELECT max(id) FROM task_history
-      WHERE workflow_id = $1 AND task_id IS NULL AND to_status IN ('completed', 'failed', 'cancelled')
+  /** The workflow's latest own transition (a retry can follow a terminal one). */
+  private static final String LATEST_WORKFLOW_EVENT = """
+      SELECT id, to_status FROM task_history
+      WHERE workflow_id = $1 AND task_id IS NULL
+      ORDER BY id DESC LIMIT 1
       """;
 
   private final Vertx vertx;
@@ -91,6 +93,8 @@ final class EventHub {
     final Long workflowId;
     long lastSent;
     List<JsonObject> buffered = new ArrayList<>(); // live events that arrive while replaying
+    boolean replaying;
+    String lastWorkflowStatus; // of the latest workflow-level event sent
     boolean closed;
 
     Client(HttpServerResponse response, Long workflowId, long lastSent) {
@@ -236,13 +240,13 @@ final class EventHub {
     return client;
   }
 
+  /** Sends the replay, then what arrived live meanwhile; a per-workflow stream closes only if the
+   * workflow's latest transition sent is terminal (after a retry, an old terminal one is not). */
   private void finishReplay(Client client, RowSet<Row> replay) {
+    client.replaying = true;
     if (replay != null) {
       for (Row r : replay) {
         write(client, toEvent(r));
-        if (client.closed) {
-          return;
-        }
       }
     }
     List<JsonObject> live = client.buffered;
@@ -250,14 +254,20 @@ final class EventHub {
     for (JsonObject e : live) {
       write(client, e);
     }
+    client.replaying = false;
+    if (client.workflowId != null && client.lastWorkflowStatus != null && TERMINAL.contains(client.lastWorkflowStatus)) {
+      close(client);
+    }
   }
 
   private Future<Void> closeIfAlreadyFinished(Client client) {
     // A client that resumes after the terminal event would otherwise wait forever.
-    return pool.preparedQuery(TERMINAL_EVENT).execute(Tuple.of(client.workflowId)).map(rows -> {
-      Long terminal = rows.iterator().next().getLong(0);
-      if (terminal != null && terminal <= client.lastSent && !client.closed) {
-        close(client);
+    return pool.preparedQuery(LATEST_WORKFLOW_EVENT).execute(Tuple.of(client.workflowId)).map(rows -> {
+      if (rows.size() == 1) {
+        Row latest = rows.iterator().next();
+        if (TERMINAL.contains(latest.getString("to_status")) && latest.getLong("id") <= client.lastSent && !client.closed) {
+          close(client);
+        }
       }
       return null;
     });
@@ -359,8 +369,11 @@ final class EventHub {
     c.lastSent = id;
     c.response.write("id: " + id + "\nevent: " + (event.getString("task_type") == null ? "workflow" : "task")
         + "\ndata: " + event.encode() + "\n\n");
-    if (c.workflowId != null && event.getString("task_type") == null && TERMINAL.contains(event.getString("to"))) {
-      close(c);
+    if (event.getString("task_type") == null) {
+      c.lastWorkflowStatus = event.getString("to");
+      if (c.workflowId != null && !c.replaying && TERMINAL.contains(c.lastWorkflowStatus)) {
+        close(c);
+      }
     }
   }
 

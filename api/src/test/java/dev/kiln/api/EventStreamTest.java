@@ -197,6 +197,25 @@ class EventStreamTest {
   }
 
   @Test
+  void a_retried_workflows_stream_stays_open_past_the_old_terminal_event_until_the_new_one() throws Exception {
+    TestDatabase.execute(server.database, """
+        INSERT INTO workflows (workflow_type, input, status, error, started_at, finished_at)
+        VALUES ('manufacturing_analysis', '{}', 'failed', 'first try', now(), now())""");
+    long id = new JsonObject(server.get("/workflows?limit=1&status=failed").body())
+        .getJsonArray("workflows").getJsonObject(0).getLong("workflow_id");
+    TestDatabase.execute(server.database, "UPDATE workflows SET status = 'running', error = NULL, finished_at = NULL "
+        + "WHERE id = " + id); // as a retry does
+    try (Stream s = new Stream("/workflows/" + id + "/events", null)) {
+      assertThat(describe(s.next())).isEqualTo("*:null>failed");
+      assertThat(describe(s.next())).isEqualTo("*:failed>running");
+      TestDatabase.execute(server.database, "UPDATE workflows SET status = 'completed', result = '{}', "
+          + "finished_at = now() WHERE id = " + id);
+      assertThat(describe(s.next())).isEqualTo("*:running>completed");
+      assertThat(s.next()).isSameAs(Stream.END);
+    }
+  }
+
+  @Test
   void events_of_an_unknown_workflow_are_404() {
     assertThat(server.get("/workflows/987654/events").statusCode()).isEqualTo(404);
   }
