@@ -14,6 +14,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -85,6 +86,11 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/workflow-types").handler(api::workflowTypes);
     router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
         .sendFile("openapi.json"));
+    // The web UI (webui/, packed into the jar under webroot/): index.html at /, assets under /assets/.
+    // Asset names carry a content hash, so browsers may keep them; index.html is revalidated every
+    // time, so an upgraded Kiln never serves a page that points at assets it no longer has.
+    router.route("/assets/*").handler(StaticHandler.create("webroot/assets").setMaxAgeSeconds(365L * 24 * 3600));
+    router.route("/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(0));
     router.route().last().handler(ctx -> ctx.fail(new ApiException(404, "not_found", null,
         "no endpoint " + ctx.request().method() + " " + ctx.request().path())));
     router.route().failureHandler(this::failure);
