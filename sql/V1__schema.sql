@@ -214,9 +214,16 @@ BEGIN
         ORDER BY n.id
         RETURNING id
     ) SELECT max(id) INTO last_id FROM h;
+    -- Only workflows this statement may have finished: a task failed, or none is left to run.
+    -- (Checked per workflow on the (workflow_id, task_type) index; saves a finalise per task. Two
+    -- last tasks finishing at the same instant in separate transactions may each still see the
+    -- other running; then the orchestrators' poll finalises the workflow.)
     SELECT string_agg(DISTINCT n.workflow_id::text, ',') INTO finished
     FROM new_rows n JOIN old_rows o ON o.id = n.id
-    WHERE n.status IN ('completed', 'failed', 'cancelled') AND o.status <> n.status;
+    WHERE n.status IN ('completed', 'failed', 'cancelled') AND o.status <> n.status
+      AND (n.status <> 'completed'
+           OR NOT EXISTS (SELECT 1 FROM tasks t WHERE t.workflow_id = n.workflow_id
+                          AND t.status IN ('pending', 'running')));
     IF finished IS NOT NULL THEN
         flags := flags || 'w';
     END IF;

@@ -347,8 +347,6 @@ public final class WorkerVerticle extends VerticleBase {
                 batch.size() - ar.result().size());
           }
           flush();
-          // What these completions unblocked is ready now; no need to wait for the notification.
-          claim();
         });
   }
 
