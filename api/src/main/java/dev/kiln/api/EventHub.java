@@ -40,22 +40,19 @@ final class EventHub {
   private static final String COLUMNS =
       "id, workflow_id, task_type, from_status, to_status, attempt, detail, created_at";
 
-  /** Where the tailer may safely start: just before the oldest row of a still-running transaction. */
-  private static final String HORIZON = """
-      SELECT coalesce(
-          (SELECT min(id) - 1 FROM (SELECT id, xid FROM task_history ORDER BY id DESC LIMIT 10000) recent
-           WHERE xid >= pg_snapshot_xmin(pg_current_snapshot())),
-          (SELECT max(id) FROM task_history),
-          0)
-      """;
+  /** The newest visible id, and a fresh transaction id: every transaction that may hold a lower,
+   * still invisible id has a smaller one. */
+  private static final String NEWEST = "SELECT coalesce((SELECT max(id) FROM task_history), 0) AS newest, "
+      + "pg_current_xact_id()::text::bigint AS next_xid";
+  private static final String XMIN = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+  private static final String NEXT_XID = "SELECT pg_current_xact_id()::text::bigint";
 
   /**
-   * New rows after the cursor, with the snapshot they were read in: its xmin (every transaction
-   * below it has finished) and xmax (every transaction that had started is below it).
+   * New rows after the cursor, with the xmin of the snapshot they were read in (every
+   * transaction below it has finished).
    */
   private static final String TAIL = "SELECT " + COLUMNS
       + ", pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS snap_xmin"
-      + ", pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS snap_xmax"
       + " FROM task_history WHERE id > $1 ORDER BY id LIMIT " + BATCH;
 
   private static final String REPLAY_WORKFLOW = "SELECT " + COLUMNS
@@ -79,10 +76,9 @@ final class EventHub {
   private boolean fetching;
   private boolean fetchAgain;
   private long retryTimer = -1;
-  /** While waiting on a gap after the cursor: the xmax of the snapshot that first saw it, else -1. */
-  private long gapXmax = -1;
-  /** True once the tailer skipped reading because no client was connected. */
-  private boolean stale;
+  /** While waiting on a gap after the cursor: a transaction id taken when it was first seen
+   * (-2 while asking for it), else -1. */
+  private long gapXid = -1;
   private final List<Long> timers = new ArrayList<>();
   private final Set<Client> everything = new LinkedHashSet<>();
   private final Map<Long, Set<Client>> byWorkflow = new HashMap<>();
@@ -119,9 +115,30 @@ final class EventHub {
       if (h == 0 || h > cursor) {
         fetch();
       }
-    }).completion().compose(v -> pool.query(HORIZON).execute()).map(rows -> {
-      cursor = rows.iterator().next().getLong(0);
+    }).completion().compose(v -> settledNewest()).map(newest -> {
+      cursor = newest;
       return null;
+    });
+  }
+
+  /**
+   * An id up to which the history is final: the newest visible id, once every transaction that
+   * could still commit a lower one has finished (a later snapshot's xmin passes a transaction id
+   * taken with it; usually within milliseconds). Nothing at or below it can appear afterwards.
+   */
+  private Future<Long> settledNewest() {
+    return pool.query(NEWEST).execute().compose(rows -> {
+      Row r = rows.iterator().next();
+      return awaitXmin(r.getLong("next_xid"), 0).map(v -> r.getLong("newest"));
+    });
+  }
+
+  private Future<Void> awaitXmin(long xid, int tries) {
+    return pool.query(XMIN).execute().compose(rows -> {
+      if (rows.iterator().next().getLong(0) > xid || tries > 2000) {
+        return Future.succeededFuture();
+      }
+      return vertx.timer(5).compose(v -> awaitXmin(xid, tries + 1));
     });
   }
 
@@ -141,7 +158,7 @@ final class EventHub {
   void streamWorkflow(RoutingContext ctx, long workflowId) {
     long lastEventId = lastEventId(ctx);
     pool.preparedQuery("SELECT 1 FROM workflows WHERE id = $1").execute(Tuple.of(workflowId))
-        .compose(rows -> freshen().map(rows)).onSuccess(rows -> {
+        .onSuccess(rows -> {
       if (rows.size() == 0) {
         ctx.fail(WorkflowRoutes.notFoundWorkflow(workflowId));
         return;
@@ -162,36 +179,15 @@ final class EventHub {
   /** GET /events: every workflow's changes, live (after Last-Event-ID: the missed ones first). */
   void streamAll(RoutingContext ctx) {
     String header = ctx.request().getHeader("Last-Event-ID");
-    long requested = header == null || header.isBlank() ? -1 : lastEventId(ctx);
-    freshen().onFailure(ctx::fail).onSuccess(v -> {
-      Client client = open(ctx, null, requested < 0 ? cursor : requested);
-      everything.add(client);
-      replayAll(client, cursor)
-          .onSuccess(done -> finishReplay(client, null))
-          .onFailure(err -> {
-            log.warn("event replay failed: {}", err.toString());
-            close(client);
-          });
-    });
-  }
-
-  /**
-   * With nobody watching, the tailer does not read at all (no query per change for nobody); the
-   * first client to connect afterwards moves the cursor to the present first. Clients replay what
-   * they ask for from the table, so nothing they are owed depends on the tailer having run.
-   */
-  private Future<Void> freshen() {
-    if (!stale) {
-      return Future.succeededFuture();
-    }
-    return pool.query(HORIZON).execute().map(rows -> {
-      if (stale) {
-        cursor = rows.iterator().next().getLong(0);
-        gapXmax = -1;
-        stale = false;
-      }
-      return null;
-    });
+    long lastEventId = header == null || header.isBlank() ? cursor : lastEventId(ctx);
+    Client client = open(ctx, null, lastEventId);
+    everything.add(client);
+    replayAll(client, cursor)
+        .onSuccess(done -> finishReplay(client, null))
+        .onFailure(err -> {
+          log.warn("event replay failed: {}", err.toString());
+          close(client);
+        });
   }
 
   /** Sends everything after the client's last event up to {@code upTo}, a page at a time. */
@@ -230,6 +226,8 @@ final class EventHub {
 
   private Client open(RoutingContext ctx, Long workflowId, long lastEventId) {
     HttpServerResponse response = ctx.response();
+    // Room for a burst (thousands of events a second under load) before a client counts as slow.
+    response.setWriteQueueMaxSize(256 * 1024);
     response.setChunked(true)
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
@@ -277,10 +275,6 @@ final class EventHub {
     if (cursor < 0) {
       return;
     }
-    if (clients() == 0) {
-      stale = true;
-      return;
-    }
     if (fetching) {
       fetchAgain = true;
       return;
@@ -297,12 +291,12 @@ final class EventHub {
       boolean waiting = false;
       for (Row r : ar.result()) {
         long id = r.getLong("id");
-        if (id != cursor + 1 && !gapIsFinal(r.getLong("snap_xmin"), r.getLong("snap_xmax"))) {
+        if (id != cursor + 1 && !gapIsFinal(r.getLong("snap_xmin"))) {
           // Ids are handed out before commit: cursor + 1 may belong to a transaction still running.
           waiting = true;
           break;
         }
-        gapXmax = -1;
+        gapXid = -1;
         cursor = id;
         dispatch(toEvent(r));
         n++;
@@ -320,16 +314,21 @@ final class EventHub {
 
   /**
    * Whether the ids missing before the next visible row will never appear. The first time a gap
-   * is seen, remember the snapshot's xmax: whichever transaction holds a missing id had started
-   * by then. Once every transaction below that xmax has finished (a later snapshot's xmin has
-   * passed it), a still-missing id was rolled back, and the gap is final.
+   * is seen, take a fresh transaction id: it is above the id of whichever transaction holds a
+   * missing history id (that one wrote before the visible higher id was handed out). Once a later
+   * snapshot's xmin is past it, every such transaction has finished, and a still-missing id was
+   * rolled back. (A snapshot's xmax would not do: a transaction still running can have an xid
+   * above it.)
    */
-  private boolean gapIsFinal(long snapXmin, long snapXmax) {
-    if (gapXmax < 0) {
-      gapXmax = snapXmax;
+  private boolean gapIsFinal(long snapXmin) {
+    if (gapXid == -1) {
+      gapXid = -2; // asking
+      pool.query(NEXT_XID).execute()
+          .onSuccess(rows -> gapXid = rows.iterator().next().getLong(0))
+          .onFailure(err -> gapXid = -1);
       return false;
     }
-    return snapXmin >= gapXmax;
+    return gapXid >= 0 && snapXmin > gapXid;
   }
 
   private void dispatch(JsonObject event) {

@@ -22,28 +22,65 @@ final class SseCollector implements AutoCloseable {
   private final HttpClient http;
   private int terminal;
   private InputStream body;
+  private volatile URI target;
+  private volatile boolean closed;
 
   SseCollector(HttpClient http, URI uri) throws Exception {
     this.http = http;
+    this.target = uri;
     connect(uri, null);
   }
 
   /** Reconnects to {@code uri}, resuming after the last event received. */
   void reconnect(URI uri) throws Exception {
-    body.close();
-    Long last;
-    synchronized (this) {
-      last = ids.isEmpty() ? null : ids.get(ids.size() - 1);
+    target = uri;
+    body.close(); // the reader thread notices and reconnects to the new target
+  }
+
+  private final List<Long> resumedAfter = new ArrayList<>();
+
+  synchronized List<Long> resumedAfter() {
+    return List.copyOf(resumedAfter);
+  }
+
+  private synchronized Long lastId() {
+    return ids.isEmpty() ? null : ids.get(ids.size() - 1);
+  }
+
+  /** Like EventSource: when the stream ends (server restart, or dropped as too slow), reconnect with
+   * Last-Event-ID, retrying every 200 ms for up to two minutes. */
+  private void resume() {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+    while (!closed && System.nanoTime() < deadline) {
+      try {
+        connect(target, lastId());
+        return;
+      } catch (Exception e) {
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
-    connect(uri, last);
   }
 
   private void connect(URI uri, Long lastEventId) throws Exception {
+    if (lastEventId != null) {
+      synchronized (this) {
+        resumedAfter.add(lastEventId);
+      }
+    }
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
     if (lastEventId != null) {
       b.header("Last-Event-ID", String.valueOf(lastEventId));
     }
     HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    if (r.statusCode() != 200) {
+      r.body().close();
+      throw new IllegalStateException("event stream answered " + r.statusCode());
+    }
     InputStream stream = r.body();
     body = stream;
     Thread t = new Thread(() -> read(stream), "sse-collector");
@@ -67,7 +104,10 @@ final class SseCollector implements AutoCloseable {
         }
       }
     } catch (Exception e) {
-      // closed by the test
+      // closed by the test, or by the server
+    }
+    if (!closed) {
+      resume();
     }
   }
 
@@ -87,6 +127,7 @@ final class SseCollector implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    closed = true;
     body.close();
   }
 }
