@@ -238,8 +238,8 @@ final class EventHub {
     return client;
   }
 
-  /** Sends the replay, then what arrived live meanwhile; a per-workflow stream closes only if the
-   * workflow's latest transition sent is terminal (after a retry, an old terminal one is not). */
+  /** Sends the replay, then what arrived live meanwhile, without closing on a terminal event in
+   * it (after a retry, an old terminal event is not the end). */
   private void finishReplay(Client client, RowSet<Row> replay) {
     client.replaying = true;
     if (replay != null) {
@@ -253,9 +253,9 @@ final class EventHub {
       write(client, e);
     }
     client.replaying = false;
-    if (client.workflowId != null && client.lastWorkflowStatus != null && TERMINAL.contains(client.lastWorkflowStatus)) {
-      close(client);
-    }
+    // Whether to close is decided by closeIfAlreadyFinished against the workflow's latest
+    // transition in the table: the replay may end at an old terminal event that a retry has
+    // already followed, before the tailer has passed the retry on.
   }
 
   private Future<Void> closeIfAlreadyFinished(Client client) {
