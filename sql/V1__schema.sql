@@ -123,11 +123,10 @@ CREATE TABLE task_history (
     to_status    text        NOT NULL,
     attempt      integer,
     detail       text,
-    created_at   timestamptz NOT NULL DEFAULT now(),
-    -- Identity values are handed out before commit, so a reader tailing by id alone could skip a
-    -- row whose transaction commits late. Readers use the writing transaction's id to stream only
-    -- rows below the oldest transaction still in flight (pg_snapshot_xmin).
-    xid          xid8        NOT NULL DEFAULT pg_current_xact_id()
+    -- Identity values are handed out before commit, so a reader tailing by id could skip a row
+    -- whose transaction commits late; the API's tailer waits at a gap until the gap's owner has
+    -- finished (see EventHub).
+    created_at   timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX task_history_workflow_idx ON task_history (workflow_id, id);
 

@@ -24,7 +24,6 @@ public final class OrchestratorVerticle extends VerticleBase {
   private final EngineContext ctx;
   private final String specRows;
   private WorkflowStore store;
-  private long pollTimer = -1;
   private final List<Long> timers = new java.util.ArrayList<>();
 
   private boolean expanding;
@@ -42,27 +41,25 @@ public final class OrchestratorVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     store = new WorkflowStore(ctx.pool());
-    pollTimer = vertx.setPeriodic(ctx.config().pollInterval().toMillis(), id -> {
-      scanAllRunning = true;
-      expand();
-      finalizeDone();
-    });
+    timers.add(vertx.setPeriodic(ctx.config().pollInterval().toMillis(), id -> sweep()));
     ctx.config().retention().ifPresent(retention -> {
       long every = Math.min(Math.max(retention.toMillis() / 10, 1_000), 60_000);
       timers.add(vertx.setPeriodic(every, id -> purge()));
     });
     return vertx.eventBus().<JsonObject>localConsumer(Wake.ADDRESS, msg -> onWake(Wake.fromJson(msg.body())))
         .completion()
-        .onSuccess(v -> {
-          scanAllRunning = true;
-          expand();
-          finalizeDone();
-        });
+        .onSuccess(v -> sweep());
+  }
+
+  /** Looks at everything, not just what notifications named: at start and on every poll. */
+  private void sweep() {
+    scanAllRunning = true;
+    expand();
+    finalizeDone();
   }
 
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(pollTimer);
     timers.forEach(vertx::cancelTimer);
     return Future.succeededFuture();
   }
@@ -171,9 +168,5 @@ public final class OrchestratorVerticle extends VerticleBase {
       // Let other work on this event loop and in the database breathe between batches.
       return vertx.timer(20).compose(v -> purgeBatches(cutoff, deletedSoFar + n));
     });
-  }
-
-  List<Long> queuedForFinalize() {
-    return List.copyOf(toFinalize);
   }
 }

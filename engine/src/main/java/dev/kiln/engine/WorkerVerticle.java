@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.kiln.engine.store.ClaimedTask;
 import dev.kiln.engine.store.TaskStore;
+import dev.kiln.engine.store.TaskStore.Attempt;
 import dev.kiln.handlers.HandlerException;
 import dev.kiln.handlers.ObjectMappers;
 import dev.kiln.handlers.TaskContext;
@@ -148,11 +149,10 @@ public final class WorkerVerticle extends VerticleBase {
           return drained.future();
         })
         .compose(v -> {
-          List<long[]> unfinished = new ArrayList<>();
-          running.values().stream().filter(r -> !r.timedOut)
-              .forEach(r -> unfinished.add(new long[] {r.task.id(), r.task.attempt()}));
-          claimedWhileStopping.forEach(t -> unfinished.add(new long[] {t.id(), t.attempt()}));
-          queued.forEach(t -> unfinished.add(new long[] {t.id(), t.attempt()}));
+          List<Attempt> unfinished = new ArrayList<>();
+          running.values().stream().filter(r -> !r.timedOut).forEach(r -> unfinished.add(Attempt.of(r.task)));
+          claimedWhileStopping.forEach(t -> unfinished.add(Attempt.of(t)));
+          queued.forEach(t -> unfinished.add(Attempt.of(t)));
           queued.clear();
           running.clear();
           if (!unfinished.isEmpty()) {
@@ -355,10 +355,10 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void heartbeat() {
-    List<long[]> held = new ArrayList<>();
-    running.values().stream().filter(r -> !r.timedOut).forEach(r -> held.add(new long[] {r.task.id(), r.task.attempt()}));
-    completions.forEach(c -> held.add(new long[] {c.taskId(), c.attempt()}));
-    queued.forEach(t -> held.add(new long[] {t.id(), t.attempt()}));
+    List<Attempt> held = new ArrayList<>();
+    running.values().stream().filter(r -> !r.timedOut).forEach(r -> held.add(Attempt.of(r.task)));
+    completions.forEach(c -> held.add(new Attempt(c.taskId(), c.attempt())));
+    queued.forEach(t -> held.add(Attempt.of(t)));
     store.heartbeat(held, workerId, ctx.clock().instant(), lease)
         .onFailure(err -> log.warn("worker {}: heartbeat failed: {}", workerId, err.toString()));
     flush();

@@ -219,26 +219,37 @@ public final class TaskStore {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("status"));
   }
 
-  public Future<Integer> heartbeat(List<long[]> attempts, String workerId, Instant now, Duration lease) {
+  /** One attempt of one task: what heartbeats and hand-backs name, fenced by the attempt number. */
+  public record Attempt(long taskId, int attempt) {
+    public static Attempt of(ClaimedTask task) {
+      return new Attempt(task.id(), task.attempt());
+    }
+  }
+
+  public Future<Integer> heartbeat(List<Attempt> attempts, String workerId, Instant now, Duration lease) {
     if (attempts.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    Long[] ids = attempts.stream().map(a -> a[0]).toArray(Long[]::new);
-    Integer[] numbers = attempts.stream().map(a -> (int) a[1]).toArray(Integer[]::new);
     return pool.preparedQuery(HEARTBEAT)
-        .execute(Tuple.of(ids, numbers, at(now.plus(lease)), at(now), workerId))
+        .execute(Tuple.of(taskIds(attempts), attemptNumbers(attempts), at(now.plus(lease)), at(now), workerId))
         .map(rows -> rows.rowCount());
   }
 
-  public Future<Integer> handBack(List<long[]> attempts, String workerId, Instant now) {
+  public Future<Integer> handBack(List<Attempt> attempts, String workerId, Instant now) {
     if (attempts.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    Long[] ids = attempts.stream().map(a -> a[0]).toArray(Long[]::new);
-    Integer[] numbers = attempts.stream().map(a -> (int) a[1]).toArray(Integer[]::new);
     return pool.preparedQuery(HAND_BACK)
-        .execute(Tuple.of(ids, numbers, at(now), workerId))
+        .execute(Tuple.of(taskIds(attempts), attemptNumbers(attempts), at(now), workerId))
         .map(rows -> rows.size());
+  }
+
+  private static Long[] taskIds(List<Attempt> attempts) {
+    return attempts.stream().map(Attempt::taskId).toArray(Long[]::new);
+  }
+
+  private static Integer[] attemptNumbers(List<Attempt> attempts) {
+    return attempts.stream().map(Attempt::attempt).toArray(Integer[]::new);
   }
 
   public Future<Integer> rescueExpired(Instant now, int limit) {
