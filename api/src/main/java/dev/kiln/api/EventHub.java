@@ -76,9 +76,7 @@ final class EventHub {
   private boolean fetching;
   private boolean fetchAgain;
   private long retryTimer = -1;
-  /** While waiting on a gap after the cursor: a transaction id taken when it was first seen
-   * (-2 while asking for it), else -1. */
-  private long gapXid = -1;
+  private final GapWait gap = new GapWait();
   private final List<Long> timers = new ArrayList<>();
   private final Set<Client> everything = new LinkedHashSet<>();
   private final Map<Long, Set<Client>> byWorkflow = new HashMap<>();
@@ -296,7 +294,6 @@ final class EventHub {
           waiting = true;
           break;
         }
-        gapXid = -1;
         cursor = id;
         dispatch(toEvent(r));
         n++;
@@ -312,23 +309,16 @@ final class EventHub {
     });
   }
 
-  /**
-   * Whether the ids missing before the next visible row will never appear. The first time a gap
-   * is seen, take a fresh transaction id: it is above the id of whichever transaction holds a
-   * missing history id (that one wrote before the visible higher id was handed out). Once a later
-   * snapshot's xmin is past it, every such transaction has finished, and a still-missing id was
-   * rolled back. (A snapshot's xmax would not do: a transaction still running can have an xid
-   * above it.)
-   */
+  /** Whether the ids missing before the next visible row will never appear (see {@link GapWait}). */
   private boolean gapIsFinal(long snapXmin) {
-    if (gapXid == -1) {
-      gapXid = -2; // asking
+    long at = cursor;
+    if (gap.needsXid(at)) {
       pool.query(NEXT_XID).execute()
-          .onSuccess(rows -> gapXid = rows.iterator().next().getLong(0))
-          .onFailure(err -> gapXid = -1);
+          .onSuccess(rows -> gap.xidTaken(at, rows.iterator().next().getLong(0)))
+          .onFailure(err -> gap.askFailed(at));
       return false;
     }
-    return gapXid >= 0 && snapXmin > gapXid;
+    return gap.isFinal(at, snapXmin);
   }
 
   private void dispatch(JsonObject event) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.api.testing.KilnServer;
 import dev.kiln.engine.testing.TestDatabase;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -11,12 +12,16 @@ import java.io.InputStreamReader;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -212,6 +217,105 @@ class EventStreamTest {
           + "finished_at = now() WHERE id = " + id);
       assertThat(describe(s.next())).isEqualTo("*:running>completed");
       assertThat(s.next()).isSameAs(Stream.END);
+    }
+  }
+
+  /** Two finished workflows whose status the test changes itself (no role touches them). */
+  private static long[] twoIdleWorkflows() {
+    for (int i = 0; i < 2; i++) {
+      TestDatabase.execute(server.database, """
+          INSERT INTO workflows (workflow_type, input, status, error, started_at, finished_at)
+          VALUES ('manufacturing_analysis', '{}', 'failed', 'gap test', now(), now())""");
+    }
+    JsonArray two = new JsonObject(server.get("/workflows?limit=2&status=failed").body()).getJsonArray("workflows");
+    return new long[] {two.getJsonObject(1).getLong("workflow_id"), two.getJsonObject(0).getLong("workflow_id")};
+  }
+
+  /**
+   * Cancels {@code w[0]} in a transaction left open (taking history id N), then {@code w[1]} in one
+   * that commits at once (taking N+1): the open transaction is returned, for the test to end.
+   */
+  private static Connection commitOutOfOrder(long[] w) throws java.sql.SQLException {
+    Connection slow = DriverManager.getConnection(server.database.jdbcUrl(), server.database.user(),
+        server.database.password());
+    slow.setAutoCommit(false);
+    slow.createStatement().execute("UPDATE workflows SET status = 'cancelled' WHERE id = " + w[0]);
+    TestDatabase.execute(server.database, "UPDATE workflows SET status = 'cancelled' WHERE id = " + w[1]);
+    return slow;
+  }
+
+  @Test
+  void a_transition_that_commits_after_a_later_one_is_still_streamed_first() throws Exception {
+    long[] w = twoIdleWorkflows();
+    try (Stream s = new Stream("/events", null); Connection slow = commitOutOfOrder(w)) {
+      assertThat(s.events.poll(1, TimeUnit.SECONDS)).as("N+1 is held back while N may still commit").isNull();
+      slow.commit();
+      JsonObject first = s.next();
+      JsonObject second = s.next();
+      assertThat(first.getLong("workflow_id")).isEqualTo(w[0]);
+      assertThat(second.getLong("workflow_id")).isEqualTo(w[1]);
+      assertThat(second.getLong("id")).isEqualTo(first.getLong("id") + 1);
+    }
+  }
+
+  @Test
+  void a_gap_left_by_a_rolled_back_transition_is_stepped_over() throws Exception {
+    long[] w = twoIdleWorkflows();
+    try (Stream s = new Stream("/events", null); Connection slow = commitOutOfOrder(w)) {
+      slow.rollback();
+      JsonObject next = s.next();
+      assertThat(next.getLong("workflow_id")).isEqualTo(w[1]);
+      assertThat(next.getString("to")).isEqualTo("cancelled");
+    }
+  }
+
+  @Test
+  void with_many_writers_committing_out_of_id_order_the_stream_misses_no_row_and_repeats_none() throws Exception {
+    int writers = 6;
+    List<Long> workflows = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      for (long w : twoIdleWorkflows()) {
+        workflows.add(w);
+      }
+    }
+    long before = TestDatabase.queryLong(server.database, "SELECT coalesce(max(id), 0) FROM task_history");
+    List<Long> seen = new ArrayList<>();
+    try (Stream s = new Stream("/events", String.valueOf(before))) {
+      ExecutorService pool = Executors.newFixedThreadPool(writers);
+      List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+      for (int t = 0; t < writers; t++) {
+        long[] mine = {workflows.get(2 * t), workflows.get(2 * t + 1)};
+        running.add(pool.submit(() -> {
+          try (Connection c = DriverManager.getConnection(server.database.jdbcUrl(), server.database.user(),
+              server.database.password())) {
+            c.setAutoCommit(false);
+            java.util.Random random = new java.util.Random(mine[0]);
+            for (int i = 0; i < 150; i++) {
+              // Each transaction takes history ids, then holds them a little while others commit.
+              c.createStatement().execute("UPDATE workflows SET status = CASE status WHEN 'failed' THEN 'cancelled' "
+                  + "ELSE 'failed' END WHERE id IN (" + mine[0] + ", " + mine[1] + ")");
+              Thread.sleep(random.nextInt(4));
+              if (random.nextInt(10) == 0) {
+                c.rollback();
+              } else {
+                c.commit();
+              }
+            }
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : running) {
+        f.get();
+      }
+      pool.shutdown();
+      long last = TestDatabase.queryLong(server.database, "SELECT max(id) FROM task_history");
+      while (seen.isEmpty() || seen.get(seen.size() - 1) < last) {
+        seen.add(s.next().getLong("id"));
+      }
+      List<Long> expected = TestDatabase.queryLongs(server.database,
+          "SELECT id FROM task_history WHERE id > " + before + " ORDER BY id");
+      assertThat(seen).isEqualTo(expected);
     }
   }
 

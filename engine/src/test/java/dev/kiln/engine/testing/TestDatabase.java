@@ -70,6 +70,30 @@ public final class TestDatabase {
     }
   }
 
+  /** The single number {@code sql} returns (a count, a max id). */
+  public static long queryLong(DatabaseUrl url, String sql) {
+    List<Long> values = queryLongs(url, sql);
+    if (values.size() != 1) {
+      throw new IllegalStateException(sql + ": expected one row, got " + values.size());
+    }
+    return values.get(0);
+  }
+
+  /** The first column of every row {@code sql} returns, as numbers. */
+  public static List<Long> queryLongs(DatabaseUrl url, String sql) {
+    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+        Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery(sql)) {
+      List<Long> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getLong(1));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
   private static DatabaseUrl startServer() {
     String external = System.getenv("KILN_TEST_DATABASE_URL");
     if (external == null || external.isBlank()) {
