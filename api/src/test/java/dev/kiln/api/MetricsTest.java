@@ -20,7 +20,9 @@ class MetricsTest {
       assertThat(text).contains("kiln_task_duration_seconds_count{outcome=\"completed\",task_type=\"verdict\"} 1");
       assertThat(text).contains("kiln_task_claim_latency_milliseconds_bucket");
       assertThat(text).contains("kiln_sse_clients");
-      assertThat(text).contains("kiln_tasks{status=\"completed\"}");
+      // The backlog gauges: nothing is waiting once the workflow has finished.
+      assertThat(text).contains("kiln_tasks{status=\"ready\"} 0.0", "kiln_tasks{status=\"running\"} 0.0",
+          "kiln_workflows{status=\"pending\"} 0.0", "kiln_workflows{status=\"running\"} 0.0");
       assertThat(text).contains("vertx_http_server_requests_total");
       assertThat(text).containsPattern("vertx_pool_(in_use|usage|queue)");
     }

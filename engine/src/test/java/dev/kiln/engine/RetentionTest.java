@@ -41,6 +41,8 @@ class RetentionTest {
         assertThat(h.count("SELECT count(*) FROM task_logs")).isZero();
         assertThat(h.count("SELECT count(*) FROM task_history WHERE workflow_id IN "
             + "(SELECT id FROM workflows WHERE status <> 'running')")).isZero();
+        assertThat(h.count("SELECT count(*) FROM task_history h WHERE NOT EXISTS "
+            + "(SELECT 1 FROM workflows w WHERE w.id = h.workflow_id)")).as("history of deleted workflows").isZero();
         assertThat(h.count("SELECT count(*) FROM workflows WHERE status = 'running'")).isEqualTo(wave + 1);
       }
       // Every wave leaves the same number of rows behind: nothing accumulates.

@@ -171,6 +171,19 @@ class WorkflowRunTest {
       assertThat(logs.get(0)).startsWith("attempt 1 of 3 failed: IllegalStateException: sensor bus glitch #1")
           .contains("at dev.kiln.engine").endsWith("retry in 2 s");
       assertThat(logs.get(1)).startsWith("attempt 2 of 3 failed").endsWith("retry in 4 s");
+      // The task's log reads in order: each attempt's start (from the history), what happened in it,
+      // and the successful attempt's run time.
+      String json = EngineHarness.await(new dev.kiln.engine.store.ReadStore(h.pool).logs(id, "flaky")).orElseThrow();
+      List<String> lines = new io.vertx.core.json.JsonArray(json).stream()
+          .map(o -> ((io.vertx.core.json.JsonObject) o).getString("message").lines().findFirst().orElseThrow())
+          .toList();
+      assertThat(lines).hasSize(6);
+      assertThat(lines.get(0)).startsWith("attempt 1 of 3 started on ");
+      assertThat(lines.get(1)).startsWith("attempt 1 of 3 failed: IllegalStateException: sensor bus glitch #1");
+      assertThat(lines.get(2)).startsWith("attempt 2 of 3 started on ");
+      assertThat(lines.get(3)).startsWith("attempt 2 of 3 failed: IllegalStateException: sensor bus glitch #2");
+      assertThat(lines.get(4)).startsWith("attempt 3 of 3 started on ");
+      assertThat(lines.get(5)).matches("attempt 3 completed in \\d+ ms");
     }
   }
 
@@ -284,7 +297,7 @@ class WorkflowRunTest {
       assertThat(EngineHarness.await(new dev.kiln.engine.store.WorkflowStore(h.pool)
           .cancel(id, "cancelled by request", h.clock.instant()))).isTrue();
       release.countDown();
-      h.awaitValue(WAIT, "SELECT count(*) FROM task_logs WHERE workflow_id = $1 AND message LIKE '%started%'",
+      h.awaitValue(WAIT, "SELECT count(*) FROM task_history WHERE workflow_id = $1 AND to_status = 'running'",
           v -> ((Number) v).longValue() >= 2, id);
       assertThat(h.workflowStatus(id)).isEqualTo("cancelled");
       Map<String, String> status = new HashMap<>();

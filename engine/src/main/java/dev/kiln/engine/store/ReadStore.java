@@ -71,21 +71,37 @@ public final class ReadStore {
       LIMIT $3
       """;
 
+  /**
+   * A task's log: its task_logs lines (failures, hand-backs, rescues) and, from task_history, when
+   * each attempt started and completed (history rows written before schema v2 have no detail;
+   * their lines are still in task_logs). Ordered by attempt: started, the attempt's lines, completed.
+   */
   static final String LOGS = """
-      SELECT coalesce(jsonb_agg(jsonb_build_object(
-                 'attempt', l.attempt, 'level', l.level, 'message', l.message, 'at', l.created_at) ORDER BY l.id)
-                 FILTER (WHERE l.id IS NOT NULL),
-             '[]'::jsonb)::text AS lines,
-             count(t.id) AS tasks
-      FROM tasks t LEFT JOIN task_logs l ON l.task_id = t.id
-      WHERE t.workflow_id = $1 AND t.task_type = $2
+      WITH t AS (
+          SELECT id, max_attempts FROM tasks WHERE workflow_id = $1 AND task_type = $2
+      ), line AS (
+          SELECT l.attempt, 1 AS phase, l.id AS seq, l.level, l.message, l.created_at
+          FROM task_logs l JOIN t ON l.task_id = t.id
+          UNION ALL
+          SELECT h.attempt, CASE h.to_status WHEN 'running' THEN 0 ELSE 2 END, h.id, 'INFO',
+                 CASE h.to_status WHEN 'running' THEN 'attempt ' || h.attempt || ' of ' || t.max_attempts || ' started ' || h.detail
+                                  ELSE 'attempt ' || h.attempt || ' completed ' || h.detail END,
+                 h.created_at
+          FROM task_history h JOIN t ON h.task_id = t.id
+          WHERE h.workflow_id = $1 AND h.to_status IN ('running', 'completed') AND h.detail IS NOT NULL
+      )
+      SELECT coalesce((SELECT jsonb_agg(jsonb_build_object(
+                 'attempt', attempt, 'level', level, 'message', message, 'at', created_at) ORDER BY attempt, phase, seq)
+             FROM line), '[]'::jsonb)::text AS lines,
+             (SELECT count(*) FROM t) AS tasks
       """;
+
 
   static final String SUBMIT_IDEMPOTENT = """
       WITH ins AS (
           INSERT INTO workflows (workflow_type, input, idempotency_key, request_sha256, created_at, updated_at)
           VALUES ($1, $2::text::json, $3, $4, $5, $5)
-          ON CONFLICT (idempotency_key) DO NOTHING
+          ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
           RETURNING id, true AS created, request_sha256
       )
       SELECT id, created, request_sha256 FROM ins

@@ -36,11 +36,6 @@ public final class TaskStore {
           WHERE t.id = ready.id
           RETURNING t.id, t.workflow_id, t.task_type, t.attempts, t.max_attempts, t.timeout_s, t.params, t.depends_on,
                     ready.ready_at
-      ), logged AS (
-          INSERT INTO task_logs (workflow_id, task_id, attempt, level, message, created_at)
-          SELECT workflow_id, id, attempts, 'INFO',
-                 'attempt ' || attempts || ' of ' || max_attempts || ' started on ' || $3, $1
-          FROM claimed
       )
       SELECT c.id, c.workflow_id, c.task_type, c.attempts, c.max_attempts, c.timeout_s, c.params::text AS params,
              greatest(extract(epoch FROM (clock_timestamp() - c.ready_at)) * 1000, 0)::float8 AS waited_ms,
@@ -62,7 +57,8 @@ public final class TaskStore {
       ), done AS (
           UPDATE tasks t
           SET status = 'completed', output = i.output::jsonb, error = NULL, locked_by = NULL,
-              lease_expires_at = NULL, heartbeat_at = NULL, finished_at = $5, updated_at = $5
+              lease_expires_at = NULL, heartbeat_at = NULL, finished_at = $5, updated_at = $5,
+              run_ms = i.duration_ms
           FROM input i
           WHERE t.id = i.id AND t.status = 'running' AND t.attempts = i.attempt
           RETURNING t.id, t.workflow_id, t.task_type, t.attempts
@@ -74,11 +70,6 @@ public final class TaskStore {
                 WHERE w.status = 'pending'
                 GROUP BY w.id) c
           WHERE d.id = c.id
-      ), logged AS (
-          INSERT INTO task_logs (workflow_id, task_id, attempt, level, message, created_at)
-          SELECT done.workflow_id, done.id, done.attempts, 'INFO',
-                 'attempt ' || done.attempts || ' completed in ' || i.duration_ms || ' ms', $5
-          FROM done JOIN input i ON i.id = done.id
       )
       SELECT id FROM done
       """;
