@@ -138,7 +138,7 @@ public final class ApiVerticle extends VerticleBase {
    */
   private static final String BACKLOG = """
       SELECT (SELECT count(*) FROM tasks WHERE status = 'pending' AND deps_remaining = 0) AS tasks_ready,
-             (SELECT count(*) FROM tasks WHERE status = 'running') AS tasks_running,
+             (SELECT count(*) FROM tasks WHERE lease_expires_at IS NOT NULL) AS tasks_running, -- on tasks_lease_idx
              (SELECT count(*) FROM workflows WHERE status = 'pending') AS workflows_pending,
              (SELECT count(*) FROM workflows WHERE status = 'running') AS workflows_running
       """;

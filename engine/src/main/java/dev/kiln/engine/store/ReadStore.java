@@ -136,9 +136,11 @@ public final class ReadStore {
   static final String STATUS_OF = "SELECT status FROM workflows WHERE id = $1";
 
   private final Pool pool;
+  private final SubmitBatcher submits;
 
   public ReadStore(Pool pool) {
     this.pool = pool;
+    this.submits = new SubmitBatcher(pool);
   }
 
   private static Optional<String> firstString(RowSet<Row> rows) {
@@ -192,7 +194,7 @@ public final class ReadStore {
 
   public Future<Submitted> submit(String workflowType, String inputJson, String idempotencyKey, byte[] sha256, Instant now) {
     if (idempotencyKey == null) {
-      return new WorkflowStore(pool).submit(workflowType, inputJson, now).map(id -> new Submitted(id, true, sha256));
+      return submits.submit(workflowType, inputJson, now).map(id -> new Submitted(id, true, sha256));
     }
     return pool.preparedQuery(SUBMIT_IDEMPOTENT)
         .execute(Tuple.of(workflowType, inputJson, idempotencyKey, io.vertx.core.buffer.Buffer.buffer(sha256), at(now)))
