@@ -110,3 +110,10 @@ END $$;
 -- lease_expires_at is set exactly while a task is running.
 DROP INDEX tasks_running_lease_idx;
 CREATE INDEX tasks_lease_idx ON tasks (lease_expires_at) WHERE lease_expires_at IS NOT NULL;
+
+-- The input as text: the API has already parsed and validated every byte of it (and names the
+-- field when it is wrong), so json's own check only parsed it a second time, inside PostgreSQL:
+-- 2.3 ms against 0.5 ms to store a 220 KB body, 120 ms for a 15 MB one. Kiln never queries inside
+-- it; SQL users can still write input::json. Uncompressed, as before (see V1).
+ALTER TABLE workflows ALTER COLUMN input TYPE text;
+ALTER TABLE workflows ALTER COLUMN input SET STORAGE EXTERNAL;

@@ -262,7 +262,7 @@ public final class WorkerVerticle extends VerticleBase {
   private String execute(ClaimedTask task) throws Exception {
     TaskHandler handler = ctx.handlers().find(task.taskType())
         .orElseThrow(() -> new IllegalStateException("no handler for task type " + task.taskType()));
-    WorkflowInput input = handler.needsInput() && task.inputJson() != null ? WorkflowInput.parse(task.inputJson()) : null;
+    WorkflowInput input = handler.needsInput() && task.input() != null ? task.input().get() : null;
     Map<String, JsonNode> upstream = new LinkedHashMap<>();
     if (task.upstreamJson() != null) {
       JsonNode node = mapper.readTree(task.upstreamJson());

@@ -100,7 +100,7 @@ public final class ReadStore {
   static final String SUBMIT_IDEMPOTENT = """
       WITH ins AS (
           INSERT INTO workflows (workflow_type, input, idempotency_key, request_sha256, created_at, updated_at)
-          VALUES ($1, $2::text::json, $3, $4, $5, $5)
+          VALUES ($1, $2, $3, $4, $5, $5)
           ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
           RETURNING id, true AS created, request_sha256
       )

@@ -29,7 +29,7 @@ public final class SubmitBatcher {
   /** One statement for many rows; ids come back in insertion order, which is {@code n}'s. */
   static final String SUBMIT_MANY = """
       INSERT INTO workflows (workflow_type, input, created_at, updated_at)
-      SELECT s.workflow_type, s.input::json, s.at, s.at
+      SELECT s.workflow_type, s.input, s.at, s.at
       FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS s(workflow_type, input, at, n)
       ORDER BY s.n
       RETURNING id

@@ -1,6 +1,7 @@
 package dev.kiln.engine.store;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -9,7 +10,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every query workers run against {@code tasks} (and the logs they write beside it). Each
@@ -39,8 +42,12 @@ public final class TaskStore {
       )
       SELECT c.id, c.workflow_id, c.task_type, c.attempts, c.max_attempts, c.timeout_s, c.params::text AS params,
              greatest(extract(epoch FROM (clock_timestamp() - c.ready_at)) * 1000, 0)::float8 AS waited_ms,
+             -- The input once per workflow in this batch (as UTF-8 bytes, for the parser): the
+             -- other tasks of the workflow that need it share that copy (see SharedInput).
              CASE WHEN c.task_type = ANY($5::text[])
-                  THEN (SELECT w.input::text FROM workflows w WHERE w.id = c.workflow_id) END AS input,
+                       AND row_number() OVER (PARTITION BY c.workflow_id, c.task_type = ANY($5::text[]) ORDER BY c.id) = 1
+                  THEN (SELECT convert_to(w.input, 'UTF8') FROM workflows w WHERE w.id = c.workflow_id) END AS input,
+             c.task_type = ANY($5::text[]) AS needs_input,
              (SELECT jsonb_object_agg(u.task_type, u.output)::text FROM tasks u
               WHERE u.workflow_id = c.workflow_id AND u.task_type = ANY(c.depends_on)) AS upstream
       FROM claimed c
@@ -177,11 +184,20 @@ public final class TaskStore {
     return pool.preparedQuery(CLAIM)
         .execute(Tuple.of(at(now), limit, workerId, at(now.plus(lease)), typesNeedingInput))
         .map(rows -> {
+          Map<Long, SharedInput> inputs = new HashMap<>();
+          for (Row r : rows) {
+            Buffer input = r.getBuffer("input");
+            if (input != null) {
+              inputs.put(r.getLong("workflow_id"), new SharedInput(input.getBytes()));
+            }
+          }
           List<ClaimedTask> out = new ArrayList<>(rows.size());
           for (Row r : rows) {
-            out.add(new ClaimedTask(r.getLong("id"), r.getLong("workflow_id"), r.getString("task_type"),
+            long workflowId = r.getLong("workflow_id");
+            out.add(new ClaimedTask(r.getLong("id"), workflowId, r.getString("task_type"),
                 r.getInteger("attempts"), r.getInteger("max_attempts"), r.getInteger("timeout_s"),
-                r.getString("params"), r.getString("input"), r.getString("upstream"), r.getDouble("waited_ms")));
+                r.getString("params"), r.getBoolean("needs_input") ? inputs.get(workflowId) : null,
+                r.getString("upstream"), r.getDouble("waited_ms")));
           }
           return out;
         });

@@ -18,7 +18,7 @@ public final class WorkflowStore {
 
   static final String SUBMIT = """
       INSERT INTO workflows (workflow_type, input, created_at, updated_at)
-      VALUES ($1, $2::text::json, $3, $3)
+      VALUES ($1, $2, $3, $3)
       RETURNING id
       """;
 

@@ -67,17 +67,17 @@ class SubmitBatcherTest {
   @Test
   void when_a_batch_fails_every_submission_in_it_fails_and_later_ones_are_stored() {
     // Two go out alone at once (nothing is in flight); the next three queue and share a statement,
-    // which the invalid JSON fails as a whole.
+    // which the row breaking a constraint (a blank type) fails as a whole.
     Instant now = Instant.now();
     Future<Long> first = batcher.submit("t", "{}", now);
     Future<Long> second = batcher.submit("t", "{}", now);
     Future<Long> a = batcher.submit("t", "{\"a\": 1}", now);
-    Future<Long> broken = batcher.submit("t", "{not json", now);
+    Future<Long> broken = batcher.submit("", "{}", now);
     Future<Long> c = batcher.submit("t", "{\"c\": 3}", now);
     EngineHarness.await(first);
     EngineHarness.await(second);
     for (Future<Long> f : List.of(a, broken, c)) {
-      assertThatThrownBy(() -> EngineHarness.await(f)).hasMessageContaining("json");
+      assertThatThrownBy(() -> EngineHarness.await(f)).hasMessageContaining("workflows_type_not_blank");
     }
     assertThat(h.count("SELECT count(*) FROM workflows")).isEqualTo(2);
     long later = EngineHarness.await(batcher.submit("t", "{\"later\": true}", now));

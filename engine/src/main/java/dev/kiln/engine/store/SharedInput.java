@@ -1,0 +1,35 @@
+package dev.kiln.engine.store;
+
+import dev.kiln.handlers.WorkflowInput;
+
+/**
+ * A workflow's input as claimed, parsed at most once however many of the claimed tasks need it:
+ * the claim sends it once per workflow (detect_outliers and analyze_trends claimed together share
+ * one copy), and the first task to run parses it while the other waits for that result instead of
+ * parsing 200 KB again. Thread-safe; the bytes are dropped once parsed.
+ */
+public final class SharedInput {
+  private byte[] json;
+  private WorkflowInput parsed;
+  private RuntimeException failed;
+
+  public SharedInput(byte[] json) {
+    this.json = json;
+  }
+
+  /** The parsed input (parsing it on the first call, on the caller's thread). */
+  public synchronized WorkflowInput get() {
+    if (parsed == null && failed == null) {
+      try {
+        parsed = WorkflowInput.parse(json);
+      } catch (RuntimeException e) {
+        failed = e;
+      }
+      json = null;
+    }
+    if (failed != null) {
+      throw failed;
+    }
+    return parsed;
+  }
+}
