@@ -25,6 +25,7 @@ record LoadOptions(
         int sample,
         long listPollMillis,
         long statusPollMillis,
+        long statusProbeMillis,
         long pgSettleMillis,
         long pgIdleMillis,
         Optional<String> out) {
@@ -52,6 +53,8 @@ record LoadOptions(
               --sample N         completed workflows whose GET /results verdict is checked (default 20)
               --poll T           throughput: period of the GET /workflows sweeps (default 100ms)
               --status-poll T    latency: period of GET /status polls (default 5ms)
+              --status-probe T   throughput: also time a GET /status of an unfinished workflow
+                                 every T while the run lasts, and report its latency (default off)
               --pg-settle T      wait before each pg_stat_database read, so that idle backends flush
                                  their counters (PostgreSQL does so within 10 s; default 11s)
               --pg-idle T        before the warm-up, measure Kiln's idle transactions/s for T and report
@@ -75,6 +78,7 @@ record LoadOptions(
         int sample = 20;
         long listPoll = 100;
         long statusPoll = 5;
+        long statusProbe = 0;
         long pgSettle = 11_000;
         long pgIdle = 0;
         String out = null;
@@ -130,6 +134,7 @@ record LoadOptions(
                 case "--sample" -> sample = positiveInt(name, value, 0);
                 case "--poll" -> listPoll = parseDuration(name, value);
                 case "--status-poll" -> statusPoll = parseDuration(name, value);
+                case "--status-probe" -> statusProbe = parseDuration(name, value);
                 case "--pg-settle" -> pgSettle = parseDuration(name, value);
                 case "--pg-idle" -> pgIdle = parseDuration(name, value);
                 case "--out" -> out = value;
@@ -157,7 +162,7 @@ record LoadOptions(
         }
         return new LoadOptions(mode, url, payload, count, concurrency, warmup, timeout, seed,
                 Optional.ofNullable(pgUrl), Optional.ofNullable(pid), Optional.ofNullable(token), sample,
-                listPoll, statusPoll, pgSettle, pgIdle, Optional.ofNullable(out));
+                listPoll, statusPoll, statusProbe, pgSettle, pgIdle, Optional.ofNullable(out));
     }
 
     /** Thrown for {@code -h} / {@code --help}. */

@@ -545,6 +545,38 @@ public final class LoadTool {
         LongAdder listErrors = new LongAdder();
         LongAdder sweeps = new LongAdder();
         long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(o.timeoutMillis());
+        // --status-probe: how a status read fares while the engine is loaded (the event loop must
+        // stay responsive), timed on the lowest workflow not yet seen finished.
+        List<Long> probeNanos = Collections.synchronizedList(new ArrayList<>());
+        LongAdder probeErrors = new LongAdder();
+        Thread prober = new Thread(() -> {
+            try {
+                gate.await();
+                while (!Thread.currentThread().isInterrupted()) {
+                    Long id = outstanding.ceiling(Long.MIN_VALUE);
+                    if (id != null) {
+                        long s = System.nanoTime();
+                        try {
+                            KilnHttp.Response r = http.status(id);
+                            if (r.status() == 200) {
+                                probeNanos.add(System.nanoTime() - s);
+                            } else {
+                                probeErrors.increment();
+                            }
+                        } catch (IOException e) {
+                            probeErrors.increment();
+                        }
+                    }
+                    TimeUnit.MILLISECONDS.sleep(o.statusProbeMillis());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "status-probe");
+        prober.setDaemon(true);
+        if (o.statusProbeMillis() > 0) {
+            prober.start();
+        }
         gate.countDown();
         // The observer: this thread. Each sweep pages GET /workflows newest first from the highest
         // outstanding id, jumping over ids already known to be terminal, so it reads about one page
@@ -611,6 +643,8 @@ public final class LoadTool {
         for (Thread t : submitters) {
             t.interrupt();
         }
+        prober.interrupt();
+        prober.join(5_000);
 
         // Numbers.
         long first = firstSend.get();
@@ -683,6 +717,13 @@ public final class LoadTool {
         numbers.put("submit_rate_per_s", Double.isNaN(submitS) ? null : Percentiles.round3(accepted.sum() / submitS));
         numbers.put("submit_ms", Percentiles.of(toArray(accepts)).summaryMillisFromNanos());
         numbers.put("server_duration_ms", Percentiles.of(toArray(serverNanos)).summaryMillisFromNanos());
+        if (o.statusProbeMillis() > 0) {
+            synchronized (probeNanos) {
+                numbers.put("status_probe_ms", Percentiles.of(toArray(probeNanos)).summaryMillisFromNanos());
+            }
+            numbers.put("status_probe_errors", probeErrors.sum());
+            numbers.put("status_probe_every_ms", o.statusProbeMillis());
+        }
         numbers.put("verdict_counts", verdictCounts);
         numbers.put("lost_by_status", lostByStatus);
         numbers.put("timed_out", timedOut);
@@ -779,6 +820,11 @@ public final class LoadTool {
                     dist((Map<String, Object>) r.get("submit_ms"))));
             sb.append("  end-to-end   ").append(dist((Map<String, Object>) r.get("server_duration_ms")))
                     .append("  (finished_at - created_at)\n");
+            if (r.containsKey("status_probe_ms")) {
+                sb.append("  status probe ").append(dist((Map<String, Object>) r.get("status_probe_ms")))
+                        .append("  (GET /status during the run, every ").append(r.get("status_probe_every_ms"))
+                        .append(" ms; errors ").append(r.get("status_probe_errors")).append(")\n");
+            }
             sb.append("  verdicts     ").append(r.get("verdict_counts")).append(" (from the list)\n");
         }
         sb.append(String.format(Locale.ROOT, "  outcome      submit errors %s, failed %s, lost %s%s%n",

@@ -27,6 +27,7 @@ class LoadOptionsTest {
         assertThat(o.pid()).isEmpty();
         assertThat(o.sample()).isEqualTo(20);
         assertThat(o.statusPollMillis()).isEqualTo(5);
+        assertThat(o.statusProbeMillis()).as("off unless asked for").isZero();
         assertThat(o.pgSettleMillis()).isEqualTo(11_000);
         assertThat(o.pgIdleMillis()).isZero();
     }
@@ -36,7 +37,7 @@ class LoadOptionsTest {
         LoadOptions o = parse("throughput", "--url", "http://127.0.0.1:18090/", "--payload=realistic", "-n", "5000",
                 "-c", "32", "--timeout", "90s", "--seed", "7", "--pg-url", "postgresql://postgres@localhost:5433/postgres",
                 "--pid", "1234", "--warmup", "0", "--poll", "250ms", "--pg-settle", "0", "--pg-idle", "15s", "--sample", "5",
-                "--token", "secret", "--out", "/tmp/x.jsonl");
+                "--token", "secret", "--out", "/tmp/x.jsonl", "--status-probe", "20ms");
         assertThat(o.mode()).isEqualTo(LoadOptions.Mode.THROUGHPUT);
         assertThat(o.url().toString()).isEqualTo("http://127.0.0.1:18090");
         assertThat(o.payload()).isEqualTo(LoadOptions.Payload.REALISTIC);
@@ -53,6 +54,7 @@ class LoadOptionsTest {
         assertThat(o.sample()).isEqualTo(5);
         assertThat(o.token()).contains("secret");
         assertThat(o.out()).contains("/tmp/x.jsonl");
+        assertThat(o.statusProbeMillis()).isEqualTo(20);
     }
 
     @Test
