@@ -84,6 +84,7 @@ final class InputParser {
         List<Series> sensors = List.of();
         List<Series> measurements = List.of();
         JsonNode metadata = null;
+        JsonNode workflowType = null;
         String name;
         while ((name = p.nextFieldName()) != null) {
             switch (name) {
@@ -95,8 +96,13 @@ final class InputParser {
                     }
                     metadata = TREE_READER.readTree(p);
                 }
+                case "workflow_type" -> {
+                    // Not ours to judge: kept as sent for the caller (the API picks the DAG by it).
+                    p.nextToken();
+                    workflowType = TREE_READER.readTree(p);
+                }
                 default -> {
-                    // Clients send extra top-level fields such as workflow_type; they are not ours to judge.
+                    // Clients send other extra top-level fields; they are not ours to judge either.
                     p.nextToken();
                     p.skipChildren();
                 }
@@ -108,7 +114,7 @@ final class InputParser {
         if (metadata == null) {
             metadata = ObjectMappers.mapper().createObjectNode();
         }
-        return new WorkflowInput(sensors, measurements, metadata);
+        return new WorkflowInput(sensors, measurements, metadata).withWorkflowType(workflowType);
     }
 
     private List<Series> readSeriesList(String list, boolean sensor) throws IOException {

@@ -16,6 +16,7 @@ public final class WorkflowInput {
     private final List<Series> sensors;
     private final List<Series> measurements;
     private final JsonNode metadata;
+    private JsonNode workflowType;
     private final long valueCount;
 
     WorkflowInput(List<Series> sensors, List<Series> measurements, JsonNode metadata) {
@@ -94,6 +95,19 @@ public final class WorkflowInput {
         for (int j = 0; j < values.length; j++) {
             check(Double.isFinite(values[j]), field + "[" + j + "]", "must be a finite number");
         }
+    }
+
+    /**
+     * The body's optional top-level {@code "workflow_type"} as it was sent (any JSON value; null when
+     * absent), so a caller can honour or reject it without reading the body again. Analysis ignores it.
+     */
+    public JsonNode workflowType() {
+        return workflowType;
+    }
+
+    WorkflowInput withWorkflowType(JsonNode value) {
+        this.workflowType = value;
+        return this;
     }
 
     /** Sensor series in input order; unmodifiable. */

@@ -67,6 +67,14 @@ class WorkflowInputTest {
                 + " \"sensor_readings\": [{\"unit\": \"C\", \"sensor_id\": \"t\", \"values\": [1], \"tags\": [\"a\"]}]}");
 
         assertThat(in.sensors()).containsExactly(Series.sensor("t", 1));
+        assertThat(in.workflowType().textValue()).as("kept as sent, for the caller").isEqualTo("quality_check");
+    }
+
+    @Test
+    void the_top_level_workflow_type_is_kept_whatever_its_json_type_and_absent_is_null() {
+        assertThat(WorkflowInput.parse("{\"workflow_type\": 5}").workflowType().isNumber()).isTrue();
+        assertThat(WorkflowInput.parse("{\"workflow_type\": null}").workflowType().isNull()).isTrue();
+        assertThat(WorkflowInput.parse("{\"metadata\": {\"workflow_type\": \"nested\"}}").workflowType()).isNull();
     }
 
     @Test
