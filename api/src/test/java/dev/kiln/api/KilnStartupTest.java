@@ -1,5 +1,6 @@
 package dev.kiln.api;
 
+import static dev.kiln.engine.testing.TestDatabase.queryLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.engine.config.DatabaseUrl;
@@ -11,10 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,13 +25,6 @@ class KilnStartupTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private static long count(DatabaseUrl url, String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
-        ResultSet rs = c.createStatement().executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
 
   @Test
   void with_no_database_url_it_starts_an_embedded_postgres_that_keeps_its_data_across_restarts(@TempDir Path dataDir)
@@ -47,7 +37,7 @@ class KilnStartupTest {
     }
     try (Kiln second = Kiln.start(config)) {
       assertThat(get(second, "/ready").statusCode()).isEqualTo(200);
-      assertThat(count(second.databaseUrl(), "SELECT count(*) FROM workflows WHERE workflow_type = 'kept'")).isEqualTo(1);
+      assertThat(queryLong(second.databaseUrl(), "SELECT count(*) FROM workflows WHERE workflow_type = 'kept'")).isEqualTo(1);
     }
   }
 
@@ -62,7 +52,7 @@ class KilnStartupTest {
     try (Kiln kiln = Kiln.start(config)) {
       assertThat(get(kiln, "/health").body()).isEqualTo("{\"status\":\"up\"}");
       assertThat(get(kiln, "/ready").statusCode()).isEqualTo(200);
-      assertThat(count(empty, "SELECT count(*) FROM flyway_schema_history WHERE success")).isPositive();
+      assertThat(queryLong(empty, "SELECT count(*) FROM flyway_schema_history WHERE success")).isPositive();
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.api.cluster;
 
+import static dev.kiln.engine.testing.TestDatabase.queryLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.engine.config.DatabaseUrl;
@@ -10,9 +11,6 @@ import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,13 +29,6 @@ class DatabaseRestartTest {
         .setServerConfig("max_connections", "100").start();
   }
 
-  private static long count(DatabaseUrl db, String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-        ResultSet rs = c.createStatement().executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
 
   @Test
   void a_postgres_restart_mid_run_loses_no_accepted_workflow_and_the_api_answers_503_meanwhile(@TempDir Path dir)
@@ -88,13 +79,14 @@ class DatabaseRestartTest {
       assertThat(statuses).containsKey(503);
 
       long waitUntil = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (count(db, "SELECT count(*) FROM workflows WHERE status <> 'completed'") > 0 && System.nanoTime() < waitUntil) {
+      while (queryLong(db, "SELECT count(*) FROM workflows WHERE status <> 'completed'") > 0
+          && System.nanoTime() < waitUntil) {
         KilnProcess.sleep(200);
       }
       // One workflow per key, all completed, each task's result recorded once.
-      assertThat(count(db, "SELECT count(*) FROM workflows")).isEqualTo(keys.size());
-      assertThat(count(db, "SELECT count(*) FROM workflows WHERE status = 'completed'")).isEqualTo(keys.size());
-      assertThat(count(db, "SELECT count(*) FROM (SELECT task_id FROM task_history WHERE to_status = 'completed' "
+      assertThat(queryLong(db, "SELECT count(*) FROM workflows")).isEqualTo(keys.size());
+      assertThat(queryLong(db, "SELECT count(*) FROM workflows WHERE status = 'completed'")).isEqualTo(keys.size());
+      assertThat(queryLong(db, "SELECT count(*) FROM (SELECT task_id FROM task_history WHERE to_status = 'completed' "
           + "AND task_id IS NOT NULL GROUP BY task_id HAVING count(*) > 1) twice")).isZero();
       assertThat(api.output() + engine.output()).doesNotContain("internal_error").doesNotContain(" failed\n");
     } finally {

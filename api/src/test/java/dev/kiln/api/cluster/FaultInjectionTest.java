@@ -1,5 +1,6 @@
 package dev.kiln.api.cluster;
 
+import static dev.kiln.engine.testing.TestDatabase.queryLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.engine.config.DatabaseUrl;
@@ -11,8 +12,6 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,21 +45,12 @@ class FaultInjectionTest {
     return p;
   }
 
-  private static long count(DatabaseUrl db, String sql) {
-    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-        Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-    }
-  }
 
   private static void awaitCount(DatabaseUrl db, String sql, long expected, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long last = -1;
     while (System.nanoTime() < deadline) {
-      last = count(db, sql);
+      last = queryLong(db, sql);
       if (last == expected) {
         return;
       }
@@ -91,28 +81,18 @@ class FaultInjectionTest {
     }
   }
 
-  /** History ids from the dashboard's first event on that it did not receive. */
+  /** History ids from the dashboard's first event on that it did not receive (the first 20). */
   private static List<Long> missing(DatabaseUrl db, List<Long> seen) {
     java.util.Set<Long> got = new java.util.HashSet<>(seen);
-    List<Long> out = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-        ResultSet rs = c.createStatement().executeQuery("SELECT id FROM task_history WHERE id >= " + seen.get(0) + " ORDER BY id")) {
-      while (rs.next()) {
-        if (!got.contains(rs.getLong(1)) && out.size() < 20) {
-          out.add(rs.getLong(1));
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-    return out;
+    return TestDatabase.queryLongs(db, "SELECT id FROM task_history WHERE id >= " + seen.get(0) + " ORDER BY id")
+        .stream().filter(id -> !got.contains(id)).limit(20).toList();
   }
 
   /** Each task's result was recorded exactly once: one running->completed transition per task. */
   private static void assertEveryResultRecordedOnce(DatabaseUrl db) {
-    assertThat(count(db, "SELECT count(*) FROM (SELECT task_id FROM task_history WHERE to_status = 'completed' "
+    assertThat(queryLong(db, "SELECT count(*) FROM (SELECT task_id FROM task_history WHERE to_status = 'completed' "
         + "AND task_id IS NOT NULL GROUP BY task_id HAVING count(*) > 1) twice")).isZero();
-    assertThat(count(db, "SELECT count(*) FROM tasks WHERE status <> 'completed' OR output IS NULL")).isZero();
+    assertThat(queryLong(db, "SELECT count(*) FROM tasks WHERE status <> 'completed' OR output IS NULL")).isZero();
   }
 
   @Test
@@ -137,16 +117,16 @@ class FaultInjectionTest {
     submitter.shutdown();
 
     awaitCount(db, "SELECT count(*) FROM workflows WHERE status = 'completed'", ids.size(), WAIT);
-    assertThat(count(db, "SELECT count(*) FROM workflows")).isEqualTo(300);
+    assertThat(queryLong(db, "SELECT count(*) FROM workflows")).isEqualTo(300);
     assertEveryResultRecordedOnce(db);
     // The dashboard saw every workflow finish, events in order, none twice, none missing.
     dashboard.awaitTerminal(ids.size(), WAIT);
     dashboard.close();
     assertThat(dashboard.ids()).isSorted().doesNotHaveDuplicates();
-    assertThat((long) dashboard.ids().size()).isEqualTo(count(db, "SELECT count(*) FROM task_history WHERE id >= "
+    assertThat((long) dashboard.ids().size()).isEqualTo(queryLong(db, "SELECT count(*) FROM task_history WHERE id >= "
         + dashboard.ids().get(0)));
     // The dead worker's attempts were handed on by the rescuer, each within twice the lease.
-    long rescued = count(db, "SELECT count(*) FROM task_history WHERE from_status = 'running' AND to_status = 'pending' "
+    long rescued = queryLong(db, "SELECT count(*) FROM task_history WHERE from_status = 'running' AND to_status = 'pending' "
         + "AND detail LIKE '%lease of worker " + doomed.lockPrefix() + "%'");
     assertThat(rescued).isPositive();
     try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
@@ -163,7 +143,7 @@ class FaultInjectionTest {
     DatabaseUrl db = TestDatabase.create();
     KilnProcess api = start(db, "api", Map.of());
     List<Long> ids = submit(api, 5000, SamplePayloads.tiny());
-    assertThat(count(db, "SELECT count(*) FROM workflows WHERE status = 'pending'")).isEqualTo(5000);
+    assertThat(queryLong(db, "SELECT count(*) FROM workflows WHERE status = 'pending'")).isEqualTo(5000);
     api.terminate();
 
     // Work starts, then every process stops in the middle of it. A dashboard watches throughout,
@@ -172,8 +152,8 @@ class FaultInjectionTest {
     SseCollector dashboard = new SseCollector(http, first.uri("/events"));
     awaitCount(db, "SELECT least(count(*), 1) FROM workflows WHERE status = 'completed'", 1, WAIT);
     first.terminate();
-    long doneBefore = count(db, "SELECT count(*) FROM workflows WHERE status = 'completed'");
-    assertThat(count(db, "SELECT count(*) FROM tasks WHERE status = 'running'"))
+    long doneBefore = queryLong(db, "SELECT count(*) FROM workflows WHERE status = 'completed'");
+    assertThat(queryLong(db, "SELECT count(*) FROM tasks WHERE status = 'running'"))
         .as("a stopped worker leaves nothing running").isZero();
 
     KilnProcess second = start(db, "api,orchestrator,worker", Map.of());
@@ -183,7 +163,7 @@ class FaultInjectionTest {
     assertThat(doneBefore).isLessThanOrEqualTo(ids.size());
     assertEveryResultRecordedOnce(db);
     // Across the restart the dashboard got every event once, in order, none missing.
-    dashboard.awaitTerminal((int) (ids.size() - count(db, "SELECT count(*) FROM task_history WHERE task_id IS NULL "
+    dashboard.awaitTerminal((int) (ids.size() - queryLong(db, "SELECT count(*) FROM task_history WHERE task_id IS NULL "
         + "AND to_status = 'completed' AND id < " + dashboard.ids().get(0))), WAIT);
     dashboard.close();
     List<Long> seen = dashboard.ids();
@@ -207,7 +187,7 @@ class FaultInjectionTest {
         + worker.lockPrefix() + "%'", 1, WAIT);
     worker.terminate();
     // Gone, and holding nothing: every task it had is finished or back to pending.
-    assertThat(count(db, "SELECT count(*) FROM tasks WHERE status = 'running' AND locked_by LIKE '"
+    assertThat(queryLong(db, "SELECT count(*) FROM tasks WHERE status = 'running' AND locked_by LIKE '"
         + worker.lockPrefix() + "%'")).isZero();
     start(db, "worker", settings);
     awaitCount(db, "SELECT count(*) FROM workflows WHERE status = 'completed' AND id = " + id, 1, WAIT);

@@ -96,7 +96,6 @@ public final class ReadStore {
              (SELECT count(*) FROM t) AS tasks
       """;
 
-
   static final String SUBMIT_IDEMPOTENT = """
       WITH ins AS (
           INSERT INTO workflows (workflow_type, input, idempotency_key, request_sha256, created_at, updated_at)

@@ -20,12 +20,17 @@ class ClaimInputTest {
         {"task_type": "a"}, {"task_type": "b"}, {"task_type": "c", "depends_on": ["a"]}]}
       """;
 
-  @Test
-  void tasks_of_one_workflow_claimed_together_share_one_input_and_others_get_none() {
+  /** Workflows get expanded into tasks; nothing claims them but the test. */
+  private static EngineHarness orchestratorOnly() {
     HandlerRegistry reg = new HandlerRegistry(List.of(Handlers.constant("a"), Handlers.constant("b"),
         Handlers.constant("c")));
-    try (EngineHarness h = EngineHarness.create(reg, List.of(SPEC), Clock.systemUTC(),
-        Map.of("KILN_ROLES", "orchestrator")).startEngine()) {
+    return EngineHarness.create(reg, List.of(SPEC), Clock.systemUTC(), Map.of("KILN_ROLES", "orchestrator"))
+        .startEngine();
+  }
+
+  @Test
+  void tasks_of_one_workflow_claimed_together_share_one_input_and_others_get_none() {
+    try (EngineHarness h = orchestratorOnly()) {
       long first = h.submit("fanout", SamplePayloads.tiny());
       long second = h.submit("fanout", SamplePayloads.realistic(3));
       h.awaitValue(Duration.ofSeconds(20), "SELECT count(*) FROM tasks", v -> ((Number) v).longValue() == 6);
@@ -47,10 +52,7 @@ class ClaimInputTest {
 
   @Test
   void a_task_type_that_does_not_read_the_input_gets_none() {
-    HandlerRegistry reg = new HandlerRegistry(List.of(Handlers.constant("a"), Handlers.constant("b"),
-        Handlers.constant("c")));
-    try (EngineHarness h = EngineHarness.create(reg, List.of(SPEC), Clock.systemUTC(),
-        Map.of("KILN_ROLES", "orchestrator")).startEngine()) {
+    try (EngineHarness h = orchestratorOnly()) {
       h.submit("fanout", SamplePayloads.tiny());
       h.awaitValue(Duration.ofSeconds(20), "SELECT count(*) FROM tasks", v -> ((Number) v).longValue() == 3);
       List<ClaimedTask> claimed = EngineHarness.await(new TaskStore(h.pool).claim(h.clock.instant(), 10, "w1",
