@@ -12,7 +12,7 @@ public final class Pools {
 
   public static Pool create(Vertx vertx, DatabaseUrl url, int size) {
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(size).setName("kiln").setShared(true).setMaxWaitQueueSize(10_000))
+        .with(new PoolOptions().setMaxSize(size).setName("kiln").setShared(true).setMaxWaitQueueSize(10_000).setEventLoopSize(2))
         .connectingTo(url.connectOptions())
         .using(vertx)
         .build();

@@ -16,6 +16,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 class MigrationsTest {
   private static DatabaseUrl url;
@@ -58,7 +60,7 @@ class MigrationsTest {
 
   @Test
   void migrating_again_is_a_no_op_at_the_same_version() {
-    assertThat(Migrations.migrate(url)).isEqualTo("2");
+    assertThat(Migrations.migrate(url)).isEqualTo("3");
   }
 
   @Test
@@ -107,6 +109,51 @@ class MigrationsTest {
     assertThat(column("SELECT coalesce(task_type, '-') || ':' || coalesce(from_status, '') || '>' || to_status "
         + "|| ':' || coalesce(detail, '') FROM task_history WHERE workflow_id = " + id + " ORDER BY id"))
         .containsExactly("-:>pending:", "a:>pending:", "b:>pending:", "a:pending>running:on w", "-:pending>failed:boom");
+  }
+
+  /**
+   * The history triggers' plans are made once per connection (V3). One made for a one-row statement
+   * must still record every row of a 3,000-row batch, and only real changes; a deps-only change
+   * signals readiness, the last completion signals the workflow for finalising.
+   */
+  @Test
+  void a_large_batch_after_a_one_row_statement_is_recorded_row_by_row_with_its_signals() throws SQLException {
+    long id = insertWorkflow();
+    try (Connection listener = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+        Statement l = listener.createStatement(); Statement s = connection.createStatement()) {
+      l.execute("LISTEN kiln");
+      s.execute("INSERT INTO tasks (workflow_id, task_type) VALUES (" + id + ", 'first')");
+      s.execute("INSERT INTO tasks (workflow_id, task_type, depends_on, deps_remaining) SELECT " + id
+          + ", 't' || g, '{first}', 1 FROM generate_series(1, 3000) g");
+      s.execute("UPDATE tasks SET status = 'running', attempts = 1, locked_by = 'w', lease_expires_at = now() "
+          + "WHERE workflow_id = " + id + " AND task_type = 'first'");
+      notifications(listener); // the inserts' and the one-row update's
+      s.execute("UPDATE tasks SET deps_remaining = 0 WHERE workflow_id = " + id + " AND task_type <> 'first'");
+      assertThat(notifications(listener)).as("no history row, but ready to claim").containsExactly(":t:");
+      s.execute("UPDATE tasks SET status = 'running', attempts = 1, locked_by = 'w', lease_expires_at = now() "
+          + "WHERE workflow_id = " + id + " AND task_type <> 'first'");
+      s.execute("UPDATE tasks SET status = 'completed', output = '{}', locked_by = NULL, lease_expires_at = NULL, "
+          + "run_ms = 7 WHERE workflow_id = " + id);
+      List<String> signals = notifications(listener);
+      assertThat(signals).hasSize(2);
+      assertThat(signals.get(1)).endsWith(":w:" + id);
+    }
+    assertThat(column("SELECT coalesce(from_status, '') || '>' || to_status || ':' || coalesce(detail, '') || ' x' || count(*) "
+        + "FROM task_history WHERE workflow_id = " + id + " AND task_id IS NOT NULL "
+        + "GROUP BY from_status, to_status, detail ORDER BY min(id)"))
+        .containsExactly(">pending: x3001", "pending>running:on w x3001", "running>completed:in 7 ms x3001");
+  }
+
+  private static List<String> notifications(Connection listener) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement poke = listener.createStatement()) {
+      poke.execute("SELECT 1"); // notifications arrive with the next exchange
+    }
+    PGNotification[] got = listener.unwrap(PGConnection.class).getNotifications(2_000);
+    for (PGNotification n : got == null ? new PGNotification[0] : got) {
+      out.add(n.getParameter());
+    }
+    return out;
   }
 
   @Test
