@@ -347,6 +347,11 @@ public final class WorkerVerticle extends VerticleBase {
                 batch.size() - ar.result().size());
           }
           flush();
+          if (!ar.result().isEmpty()) {
+            // Completions may have made dependents ready: claim them now rather than a
+            // notification round trip later (the notification still wakes other workers).
+            claim();
+          }
         });
   }
 

@@ -261,6 +261,23 @@ class WorkflowRunTest {
   }
 
   @Test
+  void a_worker_claims_the_tasks_its_completions_made_ready_without_waiting_for_a_wake_up() {
+    HandlerRegistry reg = new HandlerRegistry(List.of(Handlers.constant("a"), Handlers.constant("b"),
+        Handlers.constant("c"), Handlers.constant("d")));
+    // No notifications and no poll within the test: after one wake-up, only the worker's own
+    // claim after each recorded completion can move c and d.
+    try (EngineHarness h = EngineHarness.create(reg, List.of(DIAMOND), Clock.systemUTC(),
+        Map.of("KILN_LISTEN", "false", "KILN_POLL_INTERVAL", "1h")).startEngine()) {
+      long id = h.submit("diamond", "{}");
+      h.wake();
+      h.awaitValue(WAIT, "SELECT count(*) FROM tasks WHERE workflow_id = $1", v -> ((Number) v).longValue() == 4, id);
+      h.wake();
+      h.awaitValue(WAIT, "SELECT count(*) FROM tasks WHERE workflow_id = $1 AND status = 'completed'",
+          v -> ((Number) v).longValue() == 4, id);
+    }
+  }
+
+  @Test
   void a_workflow_of_an_unknown_type_fails_with_a_message_instead_of_waiting_forever() {
     HandlerRegistry reg = new HandlerRegistry(List.of(Handlers.constant("a"), Handlers.constant("b"),
         Handlers.constant("c"), Handlers.constant("d")));
