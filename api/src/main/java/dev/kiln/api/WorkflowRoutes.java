@@ -57,8 +57,8 @@ final class WorkflowRoutes {
       throw new ApiException(415, "unsupported_media_type", "Content-Type",
           "send application/json or text/csv, not " + mediaType);
     }
-    byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    if (body.length == 0) {
+    Body body = Body.of(ctx.body() == null ? null : ctx.body().buffer());
+    if (body.length() == 0) {
       throw ApiException.badRequest("$", "the body is empty; send the readings as JSON (or CSV)");
     }
     String queryType = ctx.queryParams().get("workflow_type");
@@ -83,16 +83,16 @@ final class WorkflowRoutes {
         .onFailure(ctx::fail);
   }
 
-  private Submission validate(byte[] body, boolean csv, String queryType, boolean idempotent)
+  private Submission validate(Body body, boolean csv, String queryType, boolean idempotent)
       throws NoSuchAlgorithmException {
     String inputJson;
     String type = queryType;
     if (csv) {
-      inputJson = CsvInput.toJson(body, maxValues);
+      inputJson = CsvInput.toJson(body.copy(), maxValues);
     } else {
       WorkflowInput parsed;
       try {
-        parsed = WorkflowInput.parse(body, maxValues);
+        parsed = WorkflowInput.parse(body.array(), body.offset(), body.length(), maxValues);
       } catch (InvalidInputException e) {
         throw ApiException.badRequest(e.field(), e.getMessage());
       }
@@ -100,7 +100,7 @@ final class WorkflowRoutes {
       if (bodyType != null) {
         type = bodyType;
       }
-      inputJson = new String(body, StandardCharsets.UTF_8);
+      inputJson = new String(body.array(), body.offset(), body.length(), StandardCharsets.UTF_8);
     }
     if (type == null) {
       type = DEFAULT_TYPE;
@@ -111,7 +111,12 @@ final class WorkflowRoutes {
     }
     // The body's hash only matters to an idempotent submit (the same key with another body is a
     // conflict); for 15 MB it costs tens of milliseconds.
-    byte[] sha = idempotent ? MessageDigest.getInstance("SHA-256").digest(body) : null;
+    byte[] sha = null;
+    if (idempotent) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(body.array(), body.offset(), body.length());
+      sha = digest.digest();
+    }
     return new Submission(type, inputJson, sha);
   }
 

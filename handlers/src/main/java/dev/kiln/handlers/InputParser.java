@@ -53,15 +53,19 @@ final class InputParser {
     }
 
     static WorkflowInput parse(byte[] json, long maxValues) {
+        return parse(json, 0, json.length, maxValues);
+    }
+
+    static WorkflowInput parse(byte[] json, int offset, int length, long maxValues) {
         if (maxValues < 0) {
             throw new IllegalArgumentException("maxValues must not be negative: " + maxValues);
         }
-        if (json.length == 0) {
+        if (length == 0) {
             throw new InvalidInputException("$", "body is empty");
         }
         JsonParser p = null;
         try {
-            p = FACTORY.createParser(json);
+            p = FACTORY.createParser(json, offset, length);
             return new InputParser(p, maxValues).readBody();
         } catch (JsonProcessingException e) {
             throw malformed(p, e);

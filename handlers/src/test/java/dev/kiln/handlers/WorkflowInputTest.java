@@ -202,4 +202,25 @@ class WorkflowInputTest {
         assertThat(in.sensors()).hasSize(200).allSatisfy(s -> assertThat(s.size()).isEqualTo(10_000));
         assertThat(in.valueCount()).isEqualTo(2_000_000);
     }
+
+    @Test
+    void a_body_is_parsed_where_it_lies_in_a_larger_array() {
+        byte[] json = SamplePayloads.tiny().getBytes(StandardCharsets.UTF_8);
+        byte[] around = new byte[json.length + 20];
+        java.util.Arrays.fill(around, (byte) '#'); // not JSON: read past the slice and it fails
+        System.arraycopy(json, 0, around, 7, json.length);
+        WorkflowInput sliced = WorkflowInput.parse(around, 7, json.length, Long.MAX_VALUE);
+        WorkflowInput whole = WorkflowInput.parse(json);
+        assertThat(sliced.sensors()).isEqualTo(whole.sensors());
+        assertThat(sliced.measurements()).isEqualTo(whole.measurements());
+        assertThat(sliced.metadata()).isEqualTo(whole.metadata());
+
+        byte[] bad = "xx{\"sensor_readings\": [{\"sensor_id\": \"s\", \"values\": [1, true]}]}yy"
+                .getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> WorkflowInput.parse(bad, 2, bad.length - 4, Long.MAX_VALUE))
+                .isInstanceOf(InvalidInputException.class)
+                .extracting(e -> ((InvalidInputException) e).field()).isEqualTo("sensor_readings[0].values[1]");
+        assertThatThrownBy(() -> WorkflowInput.parse(json, 5, json.length, Long.MAX_VALUE))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
 }
