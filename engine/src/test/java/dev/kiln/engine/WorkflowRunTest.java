@@ -43,6 +43,12 @@ class WorkflowRunTest {
         {"task_type": "d", "depends_on": ["c"]}]}
       """;
 
+  /** Handlers for DIAMOND's four tasks that answer at once. */
+  private static HandlerRegistry constantDiamond() {
+    return new HandlerRegistry(List.of(Handlers.constant("a"), Handlers.constant("b"),
+        Handlers.constant("c"), Handlers.constant("d")));
+  }
+
   private static ObjectNode out(String key, Object value) {
     return JsonNodeFactory.instance.objectNode().put(key, String.valueOf(value));
   }
@@ -251,8 +257,7 @@ class WorkflowRunTest {
 
   @Test
   void work_completes_through_the_poll_when_notifications_are_off() {
-    HandlerRegistry reg = new HandlerRegistry(List.of(Handlers.constant("a"), Handlers.constant("b"),
-        Handlers.constant("c"), Handlers.constant("d")));
+    HandlerRegistry reg = constantDiamond();
     try (EngineHarness h = EngineHarness.create(reg, List.of(DIAMOND), Clock.systemUTC(),
         Map.of("KILN_LISTEN", "false", "KILN_POLL_INTERVAL", "100ms")).startEngine()) {
       long id = h.submit("diamond", "{}");
@@ -262,8 +267,7 @@ class WorkflowRunTest {
 
   @Test
   void a_worker_claims_the_tasks_its_completions_made_ready_without_waiting_for_a_wake_up() {
-    HandlerRegistry reg = new HandlerRegistry(List.of(Handlers.constant("a"), Handlers.constant("b"),
-        Handlers.constant("c"), Handlers.constant("d")));
+    HandlerRegistry reg = constantDiamond();
     // No notifications and no poll within the test: after one wake-up, only the worker's own
     // claim after each recorded completion can move c and d.
     try (EngineHarness h = EngineHarness.create(reg, List.of(DIAMOND), Clock.systemUTC(),
@@ -279,8 +283,7 @@ class WorkflowRunTest {
 
   @Test
   void a_workflow_of_an_unknown_type_fails_with_a_message_instead_of_waiting_forever() {
-    HandlerRegistry reg = new HandlerRegistry(List.of(Handlers.constant("a"), Handlers.constant("b"),
-        Handlers.constant("c"), Handlers.constant("d")));
+    HandlerRegistry reg = constantDiamond();
     try (EngineHarness h = EngineHarness.create(reg, List.of(DIAMOND), Clock.systemUTC(), Map.of()).startEngine()) {
       long id = h.submit("triangle", "{}");
       h.awaitWorkflowStatus(id, "failed", WAIT);
@@ -335,8 +338,7 @@ class WorkflowRunTest {
 
   @Test
   void every_status_change_lands_in_the_history_in_order() {
-    HandlerRegistry reg = new HandlerRegistry(List.of(Handlers.constant("a"), Handlers.constant("b"),
-        Handlers.constant("c"), Handlers.constant("d")));
+    HandlerRegistry reg = constantDiamond();
     try (EngineHarness h = EngineHarness.create(reg, List.of(DIAMOND), Clock.systemUTC(), Map.of()).startEngine()) {
       long id = h.submit("diamond", "{}");
       h.awaitWorkflowStatus(id, "completed", WAIT);
