@@ -15,7 +15,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -100,7 +99,7 @@ final class WorkflowRoutes {
       if (bodyType != null) {
         type = bodyType;
       }
-      inputJson = new String(body.array(), body.offset(), body.length(), StandardCharsets.UTF_8);
+      inputJson = body.utf8();
     }
     if (type == null) {
       type = DEFAULT_TYPE;
