@@ -59,6 +59,12 @@ public class HandlerBenchmark {
         return WorkflowInput.parse(payload);
     }
 
+    /** What the API does with a body: every check of parsing, no values kept. */
+    @Benchmark
+    public WorkflowInput.Checked checkLargeInput() {
+        return WorkflowInput.check(payload, 0, payload.length, Long.MAX_VALUE);
+    }
+
     @Benchmark
     public ObjectNode detectOutliers() {
         return detect.handle(detectContext);

@@ -65,6 +65,22 @@ public final class WorkflowInput {
         return InputParser.parse(json, offset, length, maxValues);
     }
 
+    /**
+     * What checking a body found: its optional {@code "workflow_type"} (as {@link #workflowType()}),
+     * how many series of each kind and how many values in all.
+     */
+    public record Checked(JsonNode workflowType, int sensors, int measurements, long values) {}
+
+    /**
+     * Checks a body exactly as {@link #parse(byte[], int, int, long)} does, naming the same first
+     * offending field, but keeps no values: for a caller that only stores the body (the API), it
+     * costs about half as much, since converting the numbers is most of what parsing costs.
+     */
+    public static Checked check(byte[] json, int offset, int length, long maxValues) {
+        Objects.checkFromIndexSize(offset, length, json.length);
+        return InputParser.check(json, offset, length, maxValues);
+    }
+
     /** As {@link #parse(byte[], long)}. */
     public static WorkflowInput parse(String json, long maxValues) {
         Objects.requireNonNull(json, "json");

@@ -123,6 +123,9 @@ class WorkflowInputTest {
                 Arguments.of("Infinity literal", sensor("[Infinity]"), "sensor_readings[0].values[0]", "NaN and Infinity are not JSON numbers"),
                 Arguments.of("-Infinity literal", sensor("[1, -Infinity]"), "sensor_readings[0].values[1]", "NaN and Infinity are not JSON numbers"),
                 Arguments.of("number overflowing a double", sensor("[1, 1e999]"), "sensor_readings[0].values[1]", "must be a finite number"),
+                Arguments.of("negative overflow, capital E", sensor("[1, -2E308]"), "sensor_readings[0].values[1]", "must be a finite number"),
+                Arguments.of("400-digit integer", sensor("[" + "9".repeat(400) + "]"), "sensor_readings[0].values[0]", "must be a finite number"),
+                Arguments.of("400-digit decimal", sensor("[" + "9".repeat(399) + ".5]"), "sensor_readings[0].values[0]", "must be a finite number"),
                 Arguments.of("leading zero", sensor("[01]"), "sensor_readings[0].values[0]", "Leading zeroes not allowed"),
                 Arguments.of("trailing comma in values", sensor("[1, 2,]"), "sensor_readings[0].values[2]", "malformed JSON"),
                 Arguments.of("truncated inside values", "{\"sensor_readings\": [{\"sensor_id\": \"a\", \"values\": [1, 2", "sensor_readings[0].values[1]", "end-of-input"),
@@ -150,6 +153,42 @@ class WorkflowInputTest {
         assertThat(e).as(description).isNotNull();
         assertThat(e.field()).as(description).isEqualTo(field);
         assertThat(e.getMessage()).as(description).contains(message);
+
+        // Checking without keeping the values finds the same first problem, worded the same.
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        InvalidInputException checked = catchThrowableOfType(InvalidInputException.class,
+                () -> WorkflowInput.check(bytes, 0, bytes.length, Long.MAX_VALUE));
+        assertThat(checked).as(description + " (check)").isNotNull();
+        assertThat(checked.field()).as(description + " (check)").isEqualTo(e.field());
+        assertThat(checked.getMessage()).as(description + " (check)").isEqualTo(e.getMessage());
+    }
+
+    @Test
+    void check_reports_what_parse_finds_without_keeping_values() {
+        for (String body : List.of(SamplePayloads.tiny(), SamplePayloads.realistic(4),
+                "{\"workflow_type\": \"quality_check\", \"sensor_readings\": [{\"sensor_id\": \"s\","
+                        + " \"values\": [1.5e2, -2.5E-3, 1.7e308, " + "9".repeat(299) + ", 0]}]}")) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            WorkflowInput parsed = WorkflowInput.parse(bytes);
+            WorkflowInput.Checked checked = WorkflowInput.check(bytes, 0, bytes.length, Long.MAX_VALUE);
+            assertThat(checked.values()).isEqualTo(parsed.valueCount());
+            assertThat(checked.sensors()).isEqualTo(parsed.sensors().size());
+            assertThat(checked.measurements()).isEqualTo(parsed.measurements().size());
+            assertThat(checked.workflowType()).isEqualTo(parsed.workflowType());
+        }
+        byte[] typeOnly = "{\"workflow_type\": \"q\"}".getBytes(StandardCharsets.UTF_8);
+        assertThat(WorkflowInput.check(typeOnly, 0, typeOnly.length, 0).workflowType().textValue()).isEqualTo("q");
+    }
+
+    @Test
+    void check_enforces_max_values_like_parse() {
+        byte[] tiny = SamplePayloads.tiny().getBytes(StandardCharsets.UTF_8);
+        assertThat(WorkflowInput.check(tiny, 0, tiny.length, 7).values()).isEqualTo(7);
+        assertThatThrownBy(() -> WorkflowInput.check(tiny, 0, tiny.length, 6))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                    assertThat(e.field()).isEqualTo("measurements[0].values[2]");
+                    assertThat(e.getMessage()).isEqualTo("more than 6 values");
+                });
     }
 
     @Test
