@@ -5,6 +5,7 @@ import dev.kiln.engine.spec.TaskSpec;
 import dev.kiln.engine.spec.WorkflowSpec;
 import dev.kiln.engine.spec.WorkflowSpecs;
 import dev.kiln.engine.store.ReadStore;
+import dev.kiln.engine.store.StoredInput;
 import dev.kiln.engine.store.WorkflowStore;
 import dev.kiln.handlers.InvalidInputException;
 import dev.kiln.handlers.WorkflowInput;
@@ -45,7 +46,7 @@ final class WorkflowRoutes {
   }
 
   /** What a validated submission stores. */
-  private record Submission(String workflowType, String inputJson, byte[] sha256) {}
+  private record Submission(String workflowType, byte[] storedInput, byte[] sha256) {}
 
   void submit(RoutingContext ctx) {
     String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
@@ -67,7 +68,7 @@ final class WorkflowRoutes {
     }
     // Parsing and validating up to 64 MiB of JSON is CPU work: never on the event loop.
     vertx.<Submission>executeBlocking(() -> validate(body, csv, queryType, key != null), false)
-        .compose(s -> reads.submit(s.workflowType(), s.inputJson(), key, s.sha256(), clock.instant()).map(r -> {
+        .compose(s -> reads.submit(s.workflowType(), s.storedInput(), key, s.sha256(), clock.instant()).map(r -> {
           if (!r.created() && !Arrays.equals(r.requestSha256(), s.sha256())) {
             throw new ApiException(409, "idempotency_conflict", "Idempotency-Key",
                 "this key was used for a different request body (workflow " + r.id() + ")");
@@ -84,10 +85,10 @@ final class WorkflowRoutes {
 
   private Submission validate(Body body, boolean csv, String queryType, boolean idempotent)
       throws NoSuchAlgorithmException {
-    String inputJson;
+    byte[] storedInput;
     String type = queryType;
     if (csv) {
-      inputJson = CsvInput.toJson(body.copy(), maxValues);
+      storedInput = StoredInput.compress(CsvInput.toJson(body.copy(), maxValues));
     } else {
       // Checked, not parsed: the worker parses the input when it runs; here the numbers need only
       // be valid and finite, which spares converting every one of them to a double.
@@ -101,7 +102,8 @@ final class WorkflowRoutes {
       if (bodyType != null) {
         type = bodyType;
       }
-      inputJson = body.utf8();
+      // Stored compressed (schema v4), straight from the body's bytes: no string in between.
+      storedInput = StoredInput.compress(body.array(), body.offset(), body.length());
     }
     if (type == null) {
       type = DEFAULT_TYPE;
@@ -118,7 +120,7 @@ final class WorkflowRoutes {
       digest.update(body.array(), body.offset(), body.length());
       sha = digest.digest();
     }
-    return new Submission(type, inputJson, sha);
+    return new Submission(type, storedInput, sha);
   }
 
   /** The optional top-level "workflow_type" the check kept (it read the body once for all). */

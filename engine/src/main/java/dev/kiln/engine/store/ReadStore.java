@@ -98,7 +98,7 @@ public final class ReadStore {
 
   static final String SUBMIT_IDEMPOTENT = """
       WITH ins AS (
-          INSERT INTO workflows (workflow_type, input, idempotency_key, request_sha256, created_at, updated_at)
+          INSERT INTO workflows (workflow_type, input_zstd, idempotency_key, request_sha256, created_at, updated_at)
           VALUES ($1, $2, $3, $4, $5, $5)
           ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
           RETURNING id, true AS created, request_sha256
@@ -191,12 +191,14 @@ public final class ReadStore {
   /** What an idempotent submit did: the workflow id, whether this call created it, and its body hash. */
   public record Submitted(long id, boolean created, byte[] requestSha256) {}
 
-  public Future<Submitted> submit(String workflowType, String inputJson, String idempotencyKey, byte[] sha256, Instant now) {
+  /** Stores a workflow whose input is already compressed ({@link StoredInput#compress}). */
+  public Future<Submitted> submit(String workflowType, byte[] storedInput, String idempotencyKey, byte[] sha256, Instant now) {
     if (idempotencyKey == null) {
-      return submits.submit(workflowType, inputJson, now).map(id -> new Submitted(id, true, sha256));
+      return submits.submit(workflowType, storedInput, now).map(id -> new Submitted(id, true, sha256));
     }
     return pool.preparedQuery(SUBMIT_IDEMPOTENT)
-        .execute(Tuple.of(workflowType, inputJson, idempotencyKey, io.vertx.core.buffer.Buffer.buffer(sha256), at(now)))
+        .execute(Tuple.of(workflowType, io.vertx.core.buffer.Buffer.buffer(storedInput), idempotencyKey,
+            io.vertx.core.buffer.Buffer.buffer(sha256), at(now)))
         .map(rows -> {
           Row r = rows.iterator().next();
           return new Submitted(r.getLong("id"), r.getBoolean("created"), r.getBuffer("request_sha256").getBytes());

@@ -4,6 +4,7 @@ import static dev.kiln.engine.store.TaskStore.at;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -28,19 +29,19 @@ import java.util.List;
 public final class SubmitBatcher {
   /** One statement for many rows; ids come back in insertion order, which is {@code n}'s. */
   static final String SUBMIT_MANY = """
-      INSERT INTO workflows (workflow_type, input, created_at, updated_at)
+      INSERT INTO workflows (workflow_type, input_zstd, created_at, updated_at)
       SELECT s.workflow_type, s.input, s.at, s.at
-      FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS s(workflow_type, input, at, n)
+      FROM unnest($1::text[], $2::bytea[], $3::timestamptz[]) WITH ORDINALITY AS s(workflow_type, input, at, n)
       ORDER BY s.n
       RETURNING id
       """;
 
   static final int IN_FLIGHT = 2;
   static final int MAX_ROWS = 200;
-  /** Bodies up to this many characters in total share a statement; a larger one goes alone. */
-  static final long MAX_CHARS = 4L << 20;
+  /** Inputs up to this many (compressed) bytes in total share a statement; a larger one goes alone. */
+  static final long MAX_BYTES = 2L << 20;
 
-  private record Pending(String workflowType, String inputJson, OffsetDateTime at, Promise<Long> id) {}
+  private record Pending(String workflowType, Buffer input, OffsetDateTime at, Promise<Long> id) {}
 
   private final Pool pool;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -50,11 +51,11 @@ public final class SubmitBatcher {
     this.pool = pool;
   }
 
-  /** Stores one workflow; its id once the row is committed. */
-  public Future<Long> submit(String workflowType, String inputJson, Instant now) {
+  /** Stores one workflow (its input as {@link StoredInput#compress} made it); its id once the row is committed. */
+  public Future<Long> submit(String workflowType, byte[] storedInput, Instant now) {
     Promise<Long> id = Promise.promise();
     synchronized (this) {
-      queue.add(new Pending(workflowType, inputJson, at(now), id));
+      queue.add(new Pending(workflowType, Buffer.buffer(storedInput), at(now), id));
     }
     writeNext();
     return id.future();
@@ -67,13 +68,13 @@ public final class SubmitBatcher {
         return;
       }
       batch = new ArrayList<>();
-      long chars = 0;
+      long bytes = 0;
       while (!queue.isEmpty() && batch.size() < MAX_ROWS) {
-        long next = queue.peek().inputJson().length();
-        if (!batch.isEmpty() && chars + next > MAX_CHARS) {
+        long next = queue.peek().input().length();
+        if (!batch.isEmpty() && bytes + next > MAX_BYTES) {
           break;
         }
-        chars += next;
+        bytes += next;
         batch.add(queue.poll());
       }
       inFlight++;
@@ -106,14 +107,14 @@ public final class SubmitBatcher {
   private Future<RowSet<Row>> insert(List<Pending> batch) {
     if (batch.size() == 1) {
       Pending p = batch.get(0);
-      return pool.preparedQuery(WorkflowStore.SUBMIT).execute(Tuple.of(p.workflowType(), p.inputJson(), p.at()));
+      return pool.preparedQuery(WorkflowStore.SUBMIT).execute(Tuple.of(p.workflowType(), p.input(), p.at()));
     }
     String[] types = new String[batch.size()];
-    String[] inputs = new String[batch.size()];
+    Buffer[] inputs = new Buffer[batch.size()];
     OffsetDateTime[] ats = new OffsetDateTime[batch.size()];
     for (int i = 0; i < batch.size(); i++) {
       types[i] = batch.get(i).workflowType();
-      inputs[i] = batch.get(i).inputJson();
+      inputs[i] = batch.get(i).input();
       ats[i] = batch.get(i).at();
     }
     return pool.preparedQuery(SUBMIT_MANY).execute(Tuple.of(types, inputs, ats));

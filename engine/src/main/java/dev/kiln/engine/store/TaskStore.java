@@ -42,11 +42,13 @@ public final class TaskStore {
       )
       SELECT c.id, c.workflow_id, c.task_type, c.attempts, c.max_attempts, c.timeout_s, c.params::text AS params,
              greatest(extract(epoch FROM (clock_timestamp() - c.ready_at)) * 1000, 0)::float8 AS waited_ms,
-             -- The input once per workflow in this batch (as UTF-8 bytes, for the parser): the
-             -- other tasks of the workflow that need it share that copy (see SharedInput).
+             -- The input once per workflow in this batch, as stored (see StoredInput; a row from
+             -- before v4 as UTF-8 bytes): the other tasks of the workflow that need it share that
+             -- copy (see SharedInput).
              CASE WHEN c.task_type = ANY($5::text[])
                        AND row_number() OVER (PARTITION BY c.workflow_id, c.task_type = ANY($5::text[]) ORDER BY c.id) = 1
-                  THEN (SELECT convert_to(w.input, 'UTF8') FROM workflows w WHERE w.id = c.workflow_id) END AS input,
+                  THEN (SELECT coalesce(w.input_zstd, convert_to(w.input, 'UTF8'))
+                        FROM workflows w WHERE w.id = c.workflow_id) END AS input,
              c.task_type = ANY($5::text[]) AS needs_input,
              (SELECT jsonb_object_agg(u.task_type, u.output)::text FROM tasks u
               WHERE u.workflow_id = c.workflow_id AND u.task_type = ANY(c.depends_on)) AS upstream

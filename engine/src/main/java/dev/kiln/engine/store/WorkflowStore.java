@@ -3,6 +3,7 @@ package dev.kiln.engine.store;
 import static dev.kiln.engine.store.TaskStore.at;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -17,7 +18,7 @@ import java.util.List;
 public final class WorkflowStore {
 
   static final String SUBMIT = """
-      INSERT INTO workflows (workflow_type, input, created_at, updated_at)
+      INSERT INTO workflows (workflow_type, input_zstd, created_at, updated_at)
       VALUES ($1, $2, $3, $3)
       RETURNING id
       """;
@@ -149,9 +150,10 @@ public final class WorkflowStore {
     this.pool = pool;
   }
 
-  public Future<Long> submit(String workflowType, String inputJson, Instant now) {
+  /** Stores one workflow whose input is already compressed ({@link StoredInput#compress}). */
+  public Future<Long> submit(String workflowType, byte[] storedInput, Instant now) {
     return pool.preparedQuery(SUBMIT)
-        .execute(Tuple.of(workflowType, inputJson, at(now)))
+        .execute(Tuple.of(workflowType, Buffer.buffer(storedInput), at(now)))
         .map(rows -> rows.iterator().next().getLong("id"));
   }
 

@@ -60,7 +60,7 @@ class MigrationsTest {
 
   @Test
   void migrating_again_is_a_no_op_at_the_same_version() {
-    assertThat(Migrations.migrate(url)).isEqualTo("3");
+    assertThat(Migrations.migrate(url)).isEqualTo("4");
   }
 
   @Test
@@ -68,6 +68,16 @@ class MigrationsTest {
     assertThatThrownBy(() -> connection.createStatement().execute(
         "INSERT INTO workflows (workflow_type, input, status) VALUES ('t', '{}', 'done')"))
         .hasMessageContaining("workflows_status_valid");
+  }
+
+  @Test
+  void a_workflow_has_its_input_exactly_once_as_text_from_before_v4_or_compressed() {
+    assertThatThrownBy(() -> connection.createStatement().execute(
+        "INSERT INTO workflows (workflow_type) VALUES ('t')"))
+        .hasMessageContaining("workflows_input_once");
+    assertThatThrownBy(() -> connection.createStatement().execute(
+        "INSERT INTO workflows (workflow_type, input, input_zstd) VALUES ('t', '{}', '\\x28b52ffd'::bytea)"))
+        .hasMessageContaining("workflows_input_once");
   }
 
   @Test

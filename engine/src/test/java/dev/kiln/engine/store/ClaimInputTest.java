@@ -63,4 +63,23 @@ class ClaimInputTest {
       assertThat(claimed.get(1).input().get().measurements()).hasSize(1);
     }
   }
+
+  @Test
+  void an_input_stored_before_v4_as_text_is_still_read() {
+    try (EngineHarness h = orchestratorOnly()) {
+      h.query("INSERT INTO workflows (workflow_type, input) VALUES ('fanout', $1)", SamplePayloads.realistic(5));
+      long compressed = h.submit("fanout", SamplePayloads.realistic(5));
+      h.awaitValue(Duration.ofSeconds(20), "SELECT count(*) FROM tasks", v -> ((Number) v).longValue() == 6);
+      assertThat(h.count("SELECT count(*) FROM workflows WHERE input IS NULL AND input_zstd IS NOT NULL AND id = $1",
+          compressed)).isEqualTo(1);
+      List<ClaimedTask> claimed = EngineHarness.await(new TaskStore(h.pool).claim(h.clock.instant(), 10, "w1",
+          Duration.ofMinutes(1), new String[] {"a"}));
+      List<SharedInput> inputs = claimed.stream().filter(c -> c.taskType().equals("a")).map(ClaimedTask::input).toList();
+      assertThat(inputs).hasSize(2).doesNotContainNull();
+      // The same payload, one stored as text and one compressed, parses to the same values.
+      assertThat(inputs.get(0).get().sensors().get(7).values())
+          .isEqualTo(inputs.get(1).get().sensors().get(7).values())
+          .hasSize(500);
+    }
+  }
 }

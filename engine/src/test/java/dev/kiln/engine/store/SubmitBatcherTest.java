@@ -7,6 +7,7 @@ import dev.kiln.engine.testing.EngineHarness;
 import dev.kiln.handlers.HandlerRegistry;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,15 +47,18 @@ class SubmitBatcherTest {
     Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
     List<Future<Long>> ids = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
-      ids.add(batcher.submit("t" + (i % 3), "{\"n\": " + i + "}", at.plusMillis(i)));
+      ids.add(batcher.submit("t" + (i % 3), z("{\"n\": " + i + "}"), at.plusMillis(i)));
     }
     List<Long> got = ids.stream().map(EngineHarness::await).toList();
     assertThat(new HashSet<>(got)).hasSize(500);
     for (int i = 0; i < 500; i++) {
-      Row r = h.query("SELECT workflow_type, input::text, created_at, status FROM workflows WHERE id = $1", got.get(i))
+      Row r = h.query("SELECT workflow_type, input_zstd, created_at, status, input FROM workflows WHERE id = $1", got.get(i))
           .iterator().next();
       assertThat(r.getString(0)).isEqualTo("t" + (i % 3));
-      assertThat(r.getString(1)).isEqualTo("{\"n\": " + i + "}");
+      // Stored compressed, and only compressed.
+      assertThat(new String(StoredInput.json(r.getBuffer(1).getBytes()), StandardCharsets.UTF_8))
+          .isEqualTo("{\"n\": " + i + "}");
+      assertThat(r.getValue(4)).isNull();
       assertThat(r.getOffsetDateTime(2).toInstant()).isEqualTo(at.plusMillis(i));
       assertThat(r.getString(3)).isEqualTo("pending");
     }
@@ -69,24 +74,31 @@ class SubmitBatcherTest {
     // Two go out alone at once (nothing is in flight); the next three queue and share a statement,
     // which the row breaking a constraint (a blank type) fails as a whole.
     Instant now = Instant.now();
-    Future<Long> first = batcher.submit("t", "{}", now);
-    Future<Long> second = batcher.submit("t", "{}", now);
-    Future<Long> a = batcher.submit("t", "{\"a\": 1}", now);
-    Future<Long> broken = batcher.submit("", "{}", now);
-    Future<Long> c = batcher.submit("t", "{\"c\": 3}", now);
+    Future<Long> first = batcher.submit("t", z("{}"), now);
+    Future<Long> second = batcher.submit("t", z("{}"), now);
+    Future<Long> a = batcher.submit("t", z("{\"a\": 1}"), now);
+    Future<Long> broken = batcher.submit("", z("{}"), now);
+    Future<Long> c = batcher.submit("t", z("{\"c\": 3}"), now);
     EngineHarness.await(first);
     EngineHarness.await(second);
     for (Future<Long> f : List.of(a, broken, c)) {
       assertThatThrownBy(() -> EngineHarness.await(f)).hasMessageContaining("workflows_type_not_blank");
     }
     assertThat(h.count("SELECT count(*) FROM workflows")).isEqualTo(2);
-    long later = EngineHarness.await(batcher.submit("t", "{\"later\": true}", now));
+    long later = EngineHarness.await(batcher.submit("t", z("{\"later\": true}"), now));
     assertThat(h.count("SELECT count(*) FROM workflows WHERE id = $1", later)).isEqualTo(1);
   }
 
   @Test
-  void large_bodies_are_not_packed_together() {
-    String big = "{\"pad\": \"" + "x".repeat((int) (SubmitBatcher.MAX_CHARS * 3 / 4)) + "\"}";
+  void large_inputs_are_not_packed_together() {
+    // Random letters compress little, so the stored input stays near its raw size.
+    Random random = new Random(7);
+    StringBuilder pad = new StringBuilder();
+    while (pad.length() < SubmitBatcher.MAX_BYTES) {
+      pad.append((char) ('a' + random.nextInt(26))).append((char) ('A' + random.nextInt(26)));
+    }
+    byte[] big = z("{\"pad\": \"" + pad + "\"}");
+    assertThat((long) big.length).isBetween(SubmitBatcher.MAX_BYTES / 2 + 1, SubmitBatcher.MAX_BYTES);
     Instant now = Instant.now();
     List<Future<Long>> ids = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
@@ -94,5 +106,9 @@ class SubmitBatcherTest {
     }
     ids.forEach(EngineHarness::await);
     assertThat(h.count("SELECT count(DISTINCT xmin::text) FROM workflows")).isEqualTo(5);
+  }
+
+  private static byte[] z(String json) {
+    return StoredInput.compress(json);
   }
 }

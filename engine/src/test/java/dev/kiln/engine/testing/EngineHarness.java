@@ -10,6 +10,7 @@ import dev.kiln.engine.config.KilnConfig;
 import dev.kiln.engine.db.Pools;
 import dev.kiln.engine.spec.WorkflowSpec;
 import dev.kiln.engine.spec.WorkflowSpecs;
+import dev.kiln.engine.store.StoredInput;
 import dev.kiln.engine.store.WorkflowStore;
 import dev.kiln.handlers.HandlerRegistry;
 import io.vertx.core.Future;
@@ -99,7 +100,7 @@ public final class EngineHarness implements AutoCloseable {
   }
 
   public long submit(String type, String inputJson) {
-    return await(new WorkflowStore(pool).submit(type, inputJson, clock.instant()));
+    return await(new WorkflowStore(pool).submit(type, StoredInput.compress(inputJson), clock.instant()));
   }
 
   public RowSet<Row> query(String sql, Object... params) {
