@@ -83,6 +83,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/workflows").handler(this::requireTokenForReads).handler(api::list);
     router.post("/workflows/:id/cancel").handler(this::requireToken).handler(api::cancel);
     router.post("/workflows/:id/retry").handler(this::requireToken).handler(api::retry);
+    router.get("/workflows/:id/input").handler(this::requireTokenForReads).handler(api::input);
     router.get("/workflows/:id/tasks/:task_type/logs").handler(this::requireTokenForReads).handler(api::logs);
     router.get("/workflows/:id/events").handler(this::requireTokenForReads)
         .handler(ctx -> events.streamWorkflow(ctx, WorkflowRoutes.pathId(ctx, "id")));

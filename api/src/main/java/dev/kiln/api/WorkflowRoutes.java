@@ -11,6 +11,7 @@ import dev.kiln.handlers.InvalidInputException;
 import dev.kiln.handlers.WorkflowInput;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -155,6 +156,22 @@ final class WorkflowRoutes {
             sendJson(ctx, 200, r.get().body());
           }
         })
+        .onFailure(ctx::fail);
+  }
+
+  /** The input as submitted (CSV as the JSON it became), so a result can be checked against it. */
+  void input(RoutingContext ctx) {
+    long id = pathId(ctx, "id");
+    reads.storedInput(id)
+        .compose(stored -> {
+          if (stored.isEmpty()) {
+            throw notFoundWorkflow(id);
+          }
+          // Decompressing up to 64 MiB is CPU work: never on the event loop.
+          return vertx.executeBlocking(() -> StoredInput.json(stored.get()), false);
+        })
+        .onSuccess(json -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(Buffer.buffer(json)))
         .onFailure(ctx::fail);
   }
 

@@ -52,6 +52,7 @@ class IdempotencyAndTokenTest {
     try (KilnServer s = KilnServer.start(Map.of("KILN_API_TOKEN", "s3cret", "KILN_API_TOKEN_READS", "true"))) {
       assertThat(s.get("/status/1").statusCode()).isEqualTo(401);
       assertThat(s.get("/workflows").statusCode()).isEqualTo(401);
+      assertThat(s.get("/workflows/1/input").statusCode()).isEqualTo(401);
       assertThat(s.get("/workflows", "Authorization", "Bearer s3cret").statusCode()).isEqualTo(200);
       assertThat(s.get("/health").statusCode()).isEqualTo(200);
     }

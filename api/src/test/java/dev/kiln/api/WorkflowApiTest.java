@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.api.testing.KilnServer;
 import dev.kiln.engine.testing.TestDatabase;
+import dev.kiln.handlers.SamplePayloads;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -104,7 +105,8 @@ class WorkflowApiTest {
 
   @Test
   void unknown_workflows_are_404_not_found() {
-    for (String path : new String[] {"/status/999999", "/results/999999", "/workflows/999999/tasks/verdict/logs"}) {
+    for (String path : new String[] {"/status/999999", "/results/999999", "/workflows/999999/tasks/verdict/logs",
+        "/workflows/999999/input"}) {
       HttpResponse<String> r = server.get(path);
       assertThat(r.statusCode()).as(path).isEqualTo(404);
       assertThat(new JsonObject(r.body()).getString("error")).isEqualTo("not_found");
@@ -220,9 +222,43 @@ class WorkflowApiTest {
     assertThat(awaitFinished(server, id).getString("status")).isEqualTo("completed");
     long json = submit(server, EXAMPLE);
     awaitFinished(server, json);
+    // The CSV is kept as the JSON it became.
+    HttpResponse<String> input = server.get("/workflows/" + id + "/input");
+    assertThat(input.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(input.body()).getJsonArray("sensor_readings").getJsonObject(0).getJsonArray("values"))
+        .containsExactly(72.1, 73.4, 71.8, 99.2);
     JsonObject fromCsv = new JsonObject(server.get("/results/" + id).body()).getJsonObject("result");
     JsonObject fromJson = new JsonObject(server.get("/results/" + json).body()).getJsonObject("result");
     assertThat(fromCsv).isEqualTo(fromJson);
+  }
+
+  @Test
+  void the_input_comes_back_byte_for_byte_though_it_is_stored_compressed() {
+    String body = SamplePayloads.realistic(11);
+    long id = submit(server, body);
+    HttpResponse<String> r = server.get("/workflows/" + id + "/input");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
+    assertThat(r.body()).isEqualTo(body);
+    assertThat(TestDatabase.queryLong(server.database,
+        "SELECT count(*) FROM workflows WHERE input IS NULL AND octet_length(input_zstd) < " + body.length() / 2
+            + " AND id = " + id)).isEqualTo(1);
+  }
+
+  @Test
+  void the_input_of_a_workflow_stored_before_v4_as_text_comes_back_too() {
+    long id = TestDatabase.queryLong(server.database, "INSERT INTO workflows (workflow_type, input, status, finished_at) "
+        + "VALUES ('manufacturing_analysis', '{\"legacy\": [1, 2]}', 'cancelled', now()) RETURNING id");
+    HttpResponse<String> r = server.get("/workflows/" + id + "/input");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("{\"legacy\": [1, 2]}");
+  }
+
+  @Test
+  void the_input_of_a_malformed_id_is_400_naming_the_id() {
+    HttpResponse<String> r = server.get("/workflows/abc/input");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(r.body()).getString("field")).isEqualTo("id");
   }
 
   @Test

@@ -134,6 +134,9 @@ public final class ReadStore {
 
   static final String STATUS_OF = "SELECT status FROM workflows WHERE id = $1";
 
+  /** The input as stored: compressed since v4, UTF-8 text before (see {@link StoredInput}). */
+  static final String INPUT = "SELECT coalesce(input_zstd, convert_to(input, 'UTF8')) FROM workflows WHERE id = $1";
+
   private final Pool pool;
   private final SubmitBatcher submits;
 
@@ -152,6 +155,12 @@ public final class ReadStore {
 
   public Future<Optional<String>> workflowStatus(long id) {
     return pool.preparedQuery(STATUS_OF).execute(Tuple.of(id)).map(ReadStore::firstString);
+  }
+
+  /** The workflow's input as stored; {@link StoredInput#json} turns it back into the submitted JSON. */
+  public Future<Optional<byte[]>> storedInput(long id) {
+    return pool.preparedQuery(INPUT).execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getBuffer(0).getBytes()));
   }
 
   /** The workflow's status and its /results body (the body is meaningful once it has finished). */
