@@ -1,5 +1,5 @@
 import type {
-  ApiErrorBody, LogLine, ResultsResponse, Status, WorkflowPage, WorkflowStatus, WorkflowType,
+  ApiErrorBody, LogLine, ResultsResponse, Status, WorkflowInputData, WorkflowPage, WorkflowStatus, WorkflowType,
 } from './types.js';
 
 /**
@@ -117,6 +117,10 @@ export const api = {
   },
   retry(id: number) {
     return request<WorkflowStatus>(`workflows/${id}/retry`, { method: 'POST' });
+  },
+  /** The input as submitted (a CSV as the JSON it became); large inputs are megabytes. */
+  input(id: number, signal?: AbortSignal) {
+    return request<WorkflowInputData>(`workflows/${id}/input`, { signal });
   },
   logs(id: number, taskType: string, signal?: AbortSignal) {
     return request<{ workflow_id: number; task_type: string; logs: LogLine[] }>(

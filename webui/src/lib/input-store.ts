@@ -1,9 +1,9 @@
 import type { WorkflowInputData } from './types.js';
 
 /**
- * The inputs this browser submitted, by workflow id: Kiln's API does not return a workflow's input,
- * so charts exist only for runs submitted here. Kept in memory, and in sessionStorage when small
- * enough, so a reload of the same tab still draws them.
+ * Workflow inputs by id: the ones this tab submitted, and the ones read back from the API
+ * (GET /workflows/{id}/input), so reopening a run does not fetch megabytes again. Kept in memory,
+ * and in sessionStorage when small enough, so a reload of the same tab still draws them.
  */
 const memory = new Map<number, WorkflowInputData>();
 const KEY = (id: number) => `kiln.input.${id}`;
@@ -35,6 +35,14 @@ export function recallInput(id: number): WorkflowInputData | null {
   return null;
 }
 
+/** Forgets every input, in memory and in this tab's sessionStorage. */
 export function forgetInputs(): void {
   memory.clear();
+  try {
+    for (const key of Object.keys(sessionStorage)) {
+      if (key.startsWith('kiln.input.')) sessionStorage.removeItem(key);
+    }
+  } catch {
+    // storage disabled: nothing kept there
+  }
 }

@@ -31,6 +31,7 @@ export class KilnApp extends LitElement {
   @query('kiln-submit') private form?: KilnSubmit;
 
   private controller: AbortController | null = null;
+  private inputController: AbortController | null = null;
   private moveFocus = false;
   private readonly onHashChange = () => {
     this.route = parseHash(location.hash);
@@ -48,6 +49,7 @@ export class KilnApp extends LitElement {
     super.disconnectedCallback();
     window.removeEventListener('hashchange', this.onHashChange);
     this.controller?.abort();
+    this.inputController?.abort();
   }
 
   private async loadTypes(): Promise<void> {
@@ -67,7 +69,29 @@ export class KilnApp extends LitElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('route')) {
+      this.inputController?.abort();
+      this.inputController = null;
       this.input = this.route.view === 'workflow' ? recallInput(this.route.id) : null;
+      if (this.route.view === 'workflow' && !this.input) void this.loadInput(this.route.id);
+    }
+  }
+
+  /**
+   * A run this tab did not submit: its input comes from the API, for the full charts. Until it
+   * arrives, or when it cannot be read (a read token this browser lacks, an older server), the
+   * result view draws sketches from the result instead.
+   */
+  private async loadInput(id: number): Promise<void> {
+    const controller = new AbortController();
+    this.inputController = controller;
+    try {
+      const input = await api.input(id, controller.signal);
+      if (controller !== this.inputController) return;
+      rememberInput(id, input);
+      this.input = input;
+    } catch (err) {
+      if (isAbort(err) || controller !== this.inputController) return;
+      this.input = null;
     }
   }
 

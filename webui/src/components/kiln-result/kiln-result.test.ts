@@ -26,7 +26,7 @@ test('shows the verdict, a chart per sensor and per part, and both tables', asyn
 
 test('without the input it says why and draws sketches from the result alone', async () => {
   const el = await fixture<KilnResult>(html`<kiln-result .results=${verdictResults(6)} .input=${null} .spec=${SPEC}></kiln-result>`);
-  assert.includes(text(deep(el, '.notice')), 'does not return a workflow\'s input');
+  assert.includes(text(deep(el, '.notice')), 'could not be read from Kiln');
   const sketches = deepAll(el, 'article.chart.sketch');
   assert.deepEqual(sketches.map((c) => c.getAttribute('data-series')), ['pressure_1', 'P1002 · height', 'temp_2'],
     'series with outliers first, then unstable ones');

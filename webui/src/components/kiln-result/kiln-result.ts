@@ -210,9 +210,9 @@ export class KilnResult extends LitElement {
 
   private renderNoInput() {
     return html`<p class="notice" role="note">
-      <strong>No full charts for this run.</strong> Charts need the readings themselves, and Kiln's API does not return a
-      workflow's input; this browser tab did not submit run #${this.results?.workflow_id}. The sketches below are drawn from
-      the result alone (fitted trend lines and the flagged values); the tables are complete.
+      <strong>No full charts for this run.</strong> Charts need the readings themselves, and the input of run
+      #${this.results?.workflow_id} could not be read from Kiln (it may need an API token for reads). The sketches below
+      are drawn from the result alone (fitted trend lines and the flagged values); the tables are complete.
     </p>
     ${this.sketches.length ? html`<section aria-labelledby="sketches-h">
       <div class="section-head"><h3 id="sketches-h">Sketches from the result <span class="count">${this.sketches.length}</span></h3></div>
