@@ -34,6 +34,9 @@ class KilnStartupTest {
       assertThat(get(first, "/ready").statusCode()).isEqualTo(200);
       assertThat(get(first, "/ready").body()).contains("\"status\":\"ready\"").contains("\"schema_version\":\"4\"");
       TestDatabase.execute(first.databaseUrl(), "INSERT INTO workflows (workflow_type, input) VALUES ('kept', '{}')");
+      // Durable, unlike the library's test defaults: a commit is on disk before Kiln answers.
+      assertThat(queryLong(first.databaseUrl(), "SELECT count(*) FROM pg_settings WHERE name IN ('fsync', "
+          + "'synchronous_commit', 'full_page_writes') AND setting = 'on'")).isEqualTo(3);
     }
     try (Kiln second = Kiln.start(config)) {
       assertThat(get(second, "/ready").statusCode()).isEqualTo(200);

