@@ -41,18 +41,18 @@ public final class Kiln implements AutoCloseable {
   private final Optional<EmbeddedDatabase> embedded;
   private final DatabaseUrl databaseUrl;
   private final Vertx vertx;
-  private final Pool pool;
+  private final List<Pool> pools;
   private final List<String> deployments;
   private final int httpPort;
   private volatile boolean closed;
 
   private Kiln(KilnConfig config, Optional<EmbeddedDatabase> embedded, DatabaseUrl databaseUrl, Vertx vertx,
-      Pool pool, List<String> deployments, int httpPort) {
+      List<Pool> pools, List<String> deployments, int httpPort) {
     this.config = config;
     this.embedded = embedded;
     this.databaseUrl = databaseUrl;
     this.vertx = vertx;
-    this.pool = pool;
+    this.pools = pools;
     this.deployments = deployments;
     this.httpPort = httpPort;
   }
@@ -79,17 +79,18 @@ public final class Kiln implements AutoCloseable {
               .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true))))
           .withMetrics(new MicrometerMetricsFactory(metrics))
           .build();
-      Pool pool = Pools.create(vertx, url, config.databasePoolSize());
+      List<Pool> pools = pools(vertx, url, config);
       Clock clock = Clock.systemUTC();
-      EngineContext engine = new EngineContext(config, pool, specs, handlers, clock, EngineContext.newNodeId(), metrics);
+      EngineContext engine = new EngineContext(config, pools.get(1), specs, handlers, clock, EngineContext.newNodeId(),
+          metrics);
       List<String> deployments = new ArrayList<>(await(Engine.deploy(vertx, engine, url)));
       int port = -1;
       if (config.runs(Role.API)) {
-        ApiVerticle api = new ApiVerticle(config, pool, specs, clock, metrics);
+        ApiVerticle api = new ApiVerticle(config, pools.get(0), specs, clock, metrics);
         deployments.add(await(vertx.deployVerticle(api)));
         port = api.actualPort();
       }
-      Kiln kiln = new Kiln(config, embedded, url, vertx, pool, deployments, port);
+      Kiln kiln = new Kiln(config, embedded, url, vertx, pools, deployments, port);
       log.info("Kiln started: roles {}; {}database {} (schema v{}); {}",
           config.roles().stream().map(Role::id).collect(Collectors.joining(",")),
           embedded.isPresent() ? "embedded " : "", url.redacted(), schema,
@@ -106,6 +107,22 @@ public final class Kiln implements AutoCloseable {
       embedded.ifPresent(EmbeddedDatabase::close);
       throw e;
     }
+  }
+
+  /**
+   * The API's pool (durable commits) and the engine roles' (commits not awaited), sharing
+   * KILN_DB_POOL_SIZE connections: a quarter (at least 2) for the API when the process runs both.
+   * A pool the process's roles never use opens no connection.
+   */
+  static List<Pool> pools(Vertx vertx, DatabaseUrl url, KilnConfig config) {
+    int size = config.databasePoolSize();
+    boolean api = config.runs(Role.API);
+    boolean engine = config.runs(Role.ORCHESTRATOR) || config.runs(Role.WORKER);
+    int apiSize = api && engine ? Math.max(2, size / 4) : size;
+    int engineSize = api && engine ? Math.max(2, size - apiSize) : size;
+    return List.of(
+        Pools.create(vertx, url, "kiln-api", apiSize, Pools.Commits.DURABLE),
+        Pools.create(vertx, url, "kiln-engine", engineSize, Pools.Commits.NOT_AWAITED));
   }
 
   private static <T> T await(Future<T> future) {
@@ -133,7 +150,7 @@ public final class Kiln implements AutoCloseable {
   }
 
   /** Graceful stop: verticles first, API before engine (so nothing new arrives), last deployed
-   * first; workers hand back what is in flight; then the pool and the database. */
+   * first; workers hand back what is in flight; then the pools and the database. */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -148,7 +165,7 @@ public final class Kiln implements AutoCloseable {
         chain = chain.compose(v -> vertx.undeploy(id));
       }
       chain
-          .eventually(pool::close)
+          .eventually(() -> Future.all(pools.stream().map(Pool::close).toList()))
           .eventually(vertx::close)
           .await(60, TimeUnit.SECONDS);
     } catch (Exception e) {

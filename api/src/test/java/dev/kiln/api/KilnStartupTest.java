@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.engine.config.DatabaseUrl;
 import dev.kiln.engine.config.KilnConfig;
 import dev.kiln.engine.testing.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,5 +59,25 @@ class KilnStartupTest {
       assertThat(get(kiln, "/ready").statusCode()).isEqualTo(200);
       assertThat(queryLong(empty, "SELECT count(*) FROM flyway_schema_history WHERE success")).isPositive();
     }
+  }
+
+  @Test
+  void the_api_pool_commits_durably_and_the_engine_pool_does_not_wait_for_its_commits() {
+    KilnConfig config = KilnConfig.parse(Map.of("KILN_HTTP_PORT", "0"), List.of());
+    Vertx vertx = Vertx.vertx();
+    try {
+      List<Pool> pools = Kiln.pools(vertx, TestDatabase.server(), config);
+      // The API keeps the server's setting (on by default, or stronger: remote_apply must not be
+      // downgraded); the embedded server's is on (see the test above), this test server's is not.
+      assertThat(setting(pools.get(0))).as("API: the server's own setting").doesNotEndWith("from client");
+      assertThat(setting(pools.get(1))).as("engine bookkeeping: redone if lost").isEqualTo("off from client");
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private static String setting(Pool pool) {
+    return pool.query("SELECT setting || ' from ' || source FROM pg_settings WHERE name = 'synchronous_commit'")
+        .execute().await().iterator().next().getString(0);
   }
 }

@@ -3,22 +3,51 @@ package dev.kiln.engine.db;
 import dev.kiln.engine.config.DatabaseUrl;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
-/** Builds the one shared PostgreSQL pool a process uses; verticles never open their own. */
+/**
+ * Builds a process's PostgreSQL pools: one for the API, whose commits are durable, and one for the
+ * engine roles, whose commits are not waited for. Verticles never open their own.
+ */
 public final class Pools {
   private Pools() {}
+
+  /** Whether a commit waits for its WAL to reach disk. */
+  public enum Commits {
+    /**
+     * The server's own setting, on unless its operator chose otherwise (and left alone, so a
+     * stronger one such as remote_apply is kept). The API's writes: a 201 for a workflow, a
+     * cancel or a retry must survive a power cut.
+     */
+    DURABLE,
+    /**
+     * {@code synchronous_commit = off} on every connection. The engine's bookkeeping (expansions,
+     * claims, completions, finalisations, rescues): a crash of the machine can lose its last few
+     * hundred milliseconds, never corrupt anything, and what it loses is redone: an expansion or a
+     * finalisation by the poll, a task by lease expiry (at-least-once already). WAL is replayed in
+     * order, so a durable commit also makes every earlier one durable.
+     */
+    NOT_AWAITED
+  }
 
   /**
    * The pool's connections share one event loop of their own. By default each stays on the event
    * loop that first opened it, often the HTTP verticle's, and carries every role's traffic there.
-   * (Two loops of their own measured the same throughput and held 70 MB more after a 14 MB input.)
+   * (Two loops of their own for one pool measured the same throughput and held 70 MB more after a
+   * 14 MB input.) Connections open on first use, so a pool a process's roles never use costs none.
    */
-  public static Pool create(Vertx vertx, DatabaseUrl url, int size) {
+  public static Pool create(Vertx vertx, DatabaseUrl url, String name, int size, Commits commits) {
+    PgConnectOptions connect = url.connectOptions();
+    if (commits == Commits.NOT_AWAITED) {
+      // A startup parameter: set per connection, whatever the server's default.
+      connect.addProperty("synchronous_commit", "off");
+    }
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(size).setName("kiln").setShared(true).setMaxWaitQueueSize(10_000).setEventLoopSize(1))
-        .connectingTo(url.connectOptions())
+        .with(new PoolOptions().setMaxSize(size).setName(name).setShared(true).setMaxWaitQueueSize(10_000)
+            .setEventLoopSize(1))
+        .connectingTo(connect)
         .using(vertx)
         .build();
   }
