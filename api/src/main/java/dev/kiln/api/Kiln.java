@@ -11,6 +11,7 @@ import dev.kiln.engine.db.Migrations;
 import dev.kiln.engine.db.Pools;
 import dev.kiln.engine.spec.SpecException;
 import dev.kiln.engine.spec.WorkflowSpecs;
+import dev.kiln.engine.store.StoredInput;
 import dev.kiln.handlers.HandlerRegistry;
 import java.time.Clock;
 import io.vertx.core.Future;
@@ -72,6 +73,7 @@ public final class Kiln implements AutoCloseable {
       } catch (SpecException e) {
         throw new ConfigException(KilnConfig.WORKFLOWS_DIR.env(), "workflow spec refused: " + e.getMessage());
       }
+      StoredInput.requireNativeLibrary();
       String schema = Migrations.migrate(url);
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       vertx = Vertx.builder()

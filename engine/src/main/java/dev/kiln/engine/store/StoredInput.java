@@ -2,6 +2,7 @@ package dev.kiln.engine.store;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdException;
+import dev.kiln.engine.config.ConfigException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -60,6 +61,25 @@ public final class StoredInput {
       throw new IllegalStateException("stored input is corrupt: " + n + " of " + size + " bytes");
     }
     return json;
+  }
+
+  /**
+   * Fails now, naming the fix, when zstd's native library cannot load: it is unpacked to
+   * java.io.tmpdir on first use, which a noexec /tmp refuses. Better a clear line at start-up than
+   * a 500 on the first submission.
+   */
+  public static void requireNativeLibrary() {
+    requireNativeLibrary(() -> json(compress("{}")));
+  }
+
+  static void requireNativeLibrary(Runnable roundTrip) {
+    try {
+      roundTrip.run();
+    } catch (LinkageError | RuntimeException e) { // UnsatisfiedLinkError, ExceptionInInitializerError, ...
+      throw new ConfigException("java.io.tmpdir", "the zstd library Kiln stores inputs with did not load from "
+          + System.getProperty("java.io.tmpdir") + " (" + e + "); start Java with -Djava.io.tmpdir= a directory"
+          + " that allows executables");
+    }
   }
 
   static boolean isCompressed(byte[] stored) {

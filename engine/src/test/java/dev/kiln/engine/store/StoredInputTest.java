@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.luben.zstd.Zstd;
+import dev.kiln.engine.config.ConfigException;
 import dev.kiln.handlers.SamplePayloads;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -53,5 +54,16 @@ class StoredInputTest {
     SharedInput broken = new SharedInput(Arrays.copyOf(stored, stored.length - 3));
     assertThatThrownBy(broken::get).hasMessageStartingWith("stored input is corrupt");
     assertThatThrownBy(broken::get).hasMessageStartingWith("stored input is corrupt");
+  }
+
+  @Test
+  void the_native_library_is_checked_at_start_up_and_a_failure_names_the_fix() {
+    StoredInput.requireNativeLibrary();
+    assertThatThrownBy(() -> StoredInput.requireNativeLibrary(() -> {
+      throw new UnsatisfiedLinkError("/tmp/libzstd-jni.so: failed to map segment from shared object");
+    }))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.setting()).isEqualTo("java.io.tmpdir"))
+        .hasMessageContaining("failed to map segment")
+        .hasMessageContaining("-Djava.io.tmpdir=");
   }
 }
