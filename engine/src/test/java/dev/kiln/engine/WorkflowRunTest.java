@@ -119,6 +119,22 @@ class WorkflowRunTest {
   }
 
   @Test
+  void with_several_final_tasks_the_result_holds_each_ones_output_by_task_type() {
+    String twoSinks = """
+        {"workflow_type": "two_sinks", "tasks": [
+          {"task_type": "a"}, {"task_type": "b", "depends_on": ["a"]}, {"task_type": "c", "depends_on": ["a"]}]}
+        """;
+    HandlerRegistry reg = new HandlerRegistry(List.of(Handlers.constant("a"), Handlers.constant("b"),
+        Handlers.constant("c")));
+    try (EngineHarness h = EngineHarness.create(reg, List.of(twoSinks), Clock.systemUTC(), Map.of()).startEngine()) {
+      long id = h.submit("two_sinks", "{}");
+      h.awaitWorkflowStatus(id, "completed", WAIT);
+      assertThat(h.query("SELECT result::text FROM workflows WHERE id = $1", id).iterator().next().getString(0))
+          .isEqualTo("{\"b\": {\"task\": \"b\"}, \"c\": {\"task\": \"c\"}}");
+    }
+  }
+
+  @Test
   void the_two_parallel_tasks_really_run_at_the_same_time() {
     CyclicBarrier bothInside = new CyclicBarrier(2);
     List<dev.kiln.handlers.TaskHandler> list = new ArrayList<>();
