@@ -221,52 +221,45 @@ final class InputParser {
             if (t != JsonToken.VALUE_NUMBER_FLOAT && t != JsonToken.VALUE_NUMBER_INT) {
                 throw new InvalidInputException(field + "[" + n + "]", "must be a finite number");
             }
-            if (!keepValues) {
-                checkFinite(field, n);
-                if (++valueCount > maxValues) {
-                    throw new InvalidInputException(field + "[" + n + "]", "more than " + maxValues + " values");
-                }
-                n++;
-                continue;
-            }
-            double v = p.getDoubleValue();
-            // Numbers such as 1e999 are valid JSON but overflow a double.
-            if (!Double.isFinite(v)) {
+            // Numbers such as 1e999 are valid JSON but overflow a double. A check-only read converts
+            // just the literals that could (see mayOverflow): the conversion is most of the cost.
+            boolean convert = keepValues || mayOverflow();
+            double v = convert ? p.getDoubleValue() : 0;
+            if (convert && !Double.isFinite(v)) {
                 throw new InvalidInputException(field + "[" + n + "]", "must be a finite number");
             }
             if (++valueCount > maxValues) {
                 throw new InvalidInputException(field + "[" + n + "]", "more than " + maxValues + " values");
             }
-            if (n == buf.length) {
-                buf = Arrays.copyOf(buf, buf.length * 2);
-                buffer = buf;
+            if (keepValues) {
+                if (n == buf.length) {
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                    buffer = buf;
+                }
+                buf[n] = v;
             }
-            buf[n++] = v;
+            n++;
         }
         return keepValues ? Arrays.copyOf(buf, n) : NOT_KEPT;
     }
 
     /**
-     * A JSON number overflows a double only with an exponent or with over 300 digits; only those are
-     * converted to find out. Any other literal is below 10^300, well inside a double's range.
+     * Whether the current number literal could overflow a double: only with an exponent or with
+     * 300 digits or more. Any other literal is below 10^300, well inside a double's range.
      */
-    private void checkFinite(String field, int index) throws IOException {
+    private boolean mayOverflow() throws IOException {
         int length = p.getTextLength();
-        boolean mayOverflow = length >= 300;
-        if (!mayOverflow) {
-            char[] text = p.getTextCharacters();
-            int from = p.getTextOffset();
-            for (int i = from; i < from + length; i++) {
-                char c = text[i];
-                if (c == 'e' || c == 'E') {
-                    mayOverflow = true;
-                    break;
-                }
+        if (length >= 300) {
+            return true;
+        }
+        char[] text = p.getTextCharacters();
+        int from = p.getTextOffset();
+        for (int i = from; i < from + length; i++) {
+            if (text[i] == 'e' || text[i] == 'E') {
+                return true;
             }
         }
-        if (mayOverflow && !Double.isFinite(p.getDoubleValue())) {
-            throw new InvalidInputException(field + "[" + index + "]", "must be a finite number");
-        }
+        return false;
     }
 
     private static InvalidInputException malformed(JsonParser p, JsonProcessingException e) {
