@@ -135,7 +135,7 @@ public final class ReadStore {
   static final String STATUS_OF = "SELECT status FROM workflows WHERE id = $1";
 
   /** The input as stored: compressed since v4, UTF-8 text before (see {@link StoredInput}). */
-  static final String INPUT = "SELECT coalesce(input_zstd, convert_to(input, 'UTF8')) FROM workflows WHERE id = $1";
+  static final String INPUT = "SELECT " + StoredInput.COLUMN + " FROM workflows WHERE id = $1";
 
   private final Pool pool;
   private final SubmitBatcher submits;

@@ -18,6 +18,12 @@ public final class StoredInput {
   static final int LEVEL = 1;
 
   /**
+   * A workflows row's input as stored, in SQL: the zstd frame, or for a row from before v4 its
+   * text as UTF-8 bytes. {@link #json} reads either.
+   */
+  static final String COLUMN = "coalesce(input_zstd, convert_to(input, 'UTF8'))";
+
+  /**
    * A zstd frame starts with 0xFD2FB528, little-endian. Inputs stored before v4 are UTF-8 JSON, and
    * JSON cannot start with its first byte, '('.
    */

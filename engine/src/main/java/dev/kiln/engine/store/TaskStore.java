@@ -47,14 +47,13 @@ public final class TaskStore {
              -- copy (see SharedInput).
              CASE WHEN c.task_type = ANY($5::text[])
                        AND row_number() OVER (PARTITION BY c.workflow_id, c.task_type = ANY($5::text[]) ORDER BY c.id) = 1
-                  THEN (SELECT coalesce(w.input_zstd, convert_to(w.input, 'UTF8'))
-                        FROM workflows w WHERE w.id = c.workflow_id) END AS input,
+                  THEN (SELECT %s FROM workflows w WHERE w.id = c.workflow_id) END AS input,
              c.task_type = ANY($5::text[]) AS needs_input,
              (SELECT jsonb_object_agg(u.task_type, u.output)::text FROM tasks u
               WHERE u.workflow_id = c.workflow_id AND u.task_type = ANY(c.depends_on)) AS upstream
       FROM claimed c
       ORDER BY c.id
-      """;
+      """.formatted(StoredInput.COLUMN);
 
   /*
    * FENCED_BY_KEY: the batch statements below reach each task by its key from unnest($1), and take
