@@ -42,13 +42,13 @@ public final class Kiln implements AutoCloseable {
   private final Optional<EmbeddedDatabase> embedded;
   private final DatabaseUrl databaseUrl;
   private final Vertx vertx;
-  private final List<Pool> pools;
+  private final ProcessPools pools;
   private final List<String> deployments;
   private final int httpPort;
   private volatile boolean closed;
 
   private Kiln(KilnConfig config, Optional<EmbeddedDatabase> embedded, DatabaseUrl databaseUrl, Vertx vertx,
-      List<Pool> pools, List<String> deployments, int httpPort) {
+      ProcessPools pools, List<String> deployments, int httpPort) {
     this.config = config;
     this.embedded = embedded;
     this.databaseUrl = databaseUrl;
@@ -81,14 +81,14 @@ public final class Kiln implements AutoCloseable {
               .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true))))
           .withMetrics(new MicrometerMetricsFactory(metrics))
           .build();
-      List<Pool> pools = pools(vertx, url, config);
+      ProcessPools pools = pools(vertx, url, config);
       Clock clock = Clock.systemUTC();
-      EngineContext engine = new EngineContext(config, pools.get(1), specs, handlers, clock, EngineContext.newNodeId(),
+      EngineContext engine = new EngineContext(config, pools.engine(), specs, handlers, clock, EngineContext.newNodeId(),
           metrics);
       List<String> deployments = new ArrayList<>(await(Engine.deploy(vertx, engine, url)));
       int port = -1;
       if (config.runs(Role.API)) {
-        ApiVerticle api = new ApiVerticle(config, pools.get(0), specs, clock, metrics);
+        ApiVerticle api = new ApiVerticle(config, pools.api(), specs, clock, metrics);
         deployments.add(await(vertx.deployVerticle(api)));
         port = api.actualPort();
       }
@@ -111,18 +111,24 @@ public final class Kiln implements AutoCloseable {
     }
   }
 
+  /** The API's pool (durable commits) and the engine roles' (commits not awaited). */
+  record ProcessPools(Pool api, Pool engine) {
+    Future<Void> close() {
+      return Future.all(api.close(), engine.close()).mapEmpty();
+    }
+  }
+
   /**
-   * The API's pool (durable commits) and the engine roles' (commits not awaited), sharing
-   * KILN_DB_POOL_SIZE connections: a quarter (at least 2) for the API when the process runs both.
-   * A pool the process's roles never use opens no connection.
+   * The process's two pools, sharing KILN_DB_POOL_SIZE connections: a quarter (at least 2) for the
+   * API when the process runs both. A pool the process's roles never use opens no connection.
    */
-  static List<Pool> pools(Vertx vertx, DatabaseUrl url, KilnConfig config) {
+  static ProcessPools pools(Vertx vertx, DatabaseUrl url, KilnConfig config) {
     int size = config.databasePoolSize();
     boolean api = config.runs(Role.API);
     boolean engine = config.runs(Role.ORCHESTRATOR) || config.runs(Role.WORKER);
     int apiSize = api && engine ? Math.max(2, size / 4) : size;
     int engineSize = api && engine ? Math.max(2, size - apiSize) : size;
-    return List.of(
+    return new ProcessPools(
         Pools.create(vertx, url, "kiln-api", apiSize, Pools.Commits.DURABLE),
         Pools.create(vertx, url, "kiln-engine", engineSize, Pools.Commits.NOT_AWAITED));
   }
@@ -167,7 +173,7 @@ public final class Kiln implements AutoCloseable {
         chain = chain.compose(v -> vertx.undeploy(id));
       }
       chain
-          .eventually(() -> Future.all(pools.stream().map(Pool::close).toList()))
+          .eventually(pools::close)
           .eventually(vertx::close)
           .await(60, TimeUnit.SECONDS);
     } catch (Exception e) {

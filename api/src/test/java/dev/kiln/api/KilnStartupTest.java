@@ -66,11 +66,11 @@ class KilnStartupTest {
     KilnConfig config = KilnConfig.parse(Map.of("KILN_HTTP_PORT", "0"), List.of());
     Vertx vertx = Vertx.vertx();
     try {
-      List<Pool> pools = Kiln.pools(vertx, TestDatabase.server(), config);
+      Kiln.ProcessPools pools = Kiln.pools(vertx, TestDatabase.server(), config);
       // The API keeps the server's setting (on by default, or stronger: remote_apply must not be
       // downgraded); the embedded server's is on (see the test above), this test server's is not.
-      assertThat(setting(pools.get(0))).as("API: the server's own setting").doesNotEndWith("from client");
-      assertThat(setting(pools.get(1))).as("engine bookkeeping: redone if lost").isEqualTo("off from client");
+      assertThat(setting(pools.api())).as("API: the server's own setting").doesNotEndWith("from client");
+      assertThat(setting(pools.engine())).as("engine bookkeeping: redone if lost").isEqualTo("off from client");
     } finally {
       vertx.close().await();
     }
