@@ -3,7 +3,6 @@ package dev.kiln.api;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -25,11 +24,6 @@ record Body(byte[] array, int offset, int length) {
     }
     byte[] copy = buffer.getBytes();
     return new Body(copy, 0, copy.length);
-  }
-
-  /** The bytes decoded as UTF-8 (the input as stored). */
-  String utf8() {
-    return new String(array, offset, length, StandardCharsets.UTF_8);
   }
 
   /** The bytes as an array of their own (for the CSV reader). */

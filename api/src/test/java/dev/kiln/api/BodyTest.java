@@ -13,7 +13,7 @@ class BodyTest {
   void a_heap_body_is_a_view_of_its_own_array_not_a_copy() {
     Buffer buffer = Buffer.buffer("{\"a\": 1}");
     Body body = Body.of(buffer);
-    assertThat(body.utf8()).isEqualTo("{\"a\": 1}");
+    assertThat(body.copy()).asString(StandardCharsets.UTF_8).isEqualTo("{\"a\": 1}");
     assertThat(body.array()).isSameAs(((BufferInternal) buffer).getByteBuf().array());
   }
 
@@ -23,14 +23,13 @@ class BodyTest {
     Buffer slice = BufferInternal.buffer(Unpooled.wrappedBuffer(bytes, 2, bytes.length - 4));
     Body body = Body.of(slice);
     assertThat(body.offset()).isEqualTo(2);
-    assertThat(body.utf8()).isEqualTo("{\"a\": 1}");
     assertThat(body.copy()).asString(StandardCharsets.UTF_8).isEqualTo("{\"a\": 1}");
   }
 
   @Test
   void a_direct_body_is_copied_and_no_body_is_empty() {
     Buffer direct = BufferInternal.buffer(Unpooled.directBuffer().writeBytes("x,y".getBytes(StandardCharsets.UTF_8)));
-    assertThat(Body.of(direct).utf8()).isEqualTo("x,y");
+    assertThat(Body.of(direct).copy()).asString(StandardCharsets.UTF_8).isEqualTo("x,y");
     assertThat(Body.of(null).length()).isZero();
     assertThat(Body.of(Buffer.buffer()).length()).isZero();
   }
