@@ -89,9 +89,8 @@ export class KilnApp extends LitElement {
       if (controller !== this.inputController) return;
       rememberInput(id, input);
       this.input = input;
-    } catch (err) {
-      if (isAbort(err) || controller !== this.inputController) return;
-      this.input = null;
+    } catch {
+      // Aborted by a navigation, or refused: this.input stays null and the view sketches.
     }
   }
 
