@@ -1,9 +1,10 @@
 package dev.kiln.api;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ public final class CsvInput {
   /**
    * @throws ApiException 400 naming the row ("csv line 7") and column of the first problem
    */
-  public static String toJson(byte[] body, long maxValues) {
+  public static byte[] toJson(byte[] body, long maxValues) {
     String text = new String(body, StandardCharsets.UTF_8);
     Map<Key, double[]> series = new LinkedHashMap<>();
     Map<Key, Integer> sizes = new LinkedHashMap<>();
@@ -86,9 +87,10 @@ public final class CsvInput {
     return write(series, sizes);
   }
 
-  private static String write(Map<Key, double[]> series, Map<Key, Integer> sizes) {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+  private static byte[] write(Map<Key, double[]> series, Map<Key, Integer> sizes) {
+    // UTF-8 bytes, the form the input is stored in (compressed), not a string to encode again.
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
       g.writeStartObject();
       for (String kind : List.of("sensor", "measurement")) {
         g.writeArrayFieldStart(kind.equals("sensor") ? "sensor_readings" : "measurements");
@@ -117,6 +119,6 @@ public final class CsvInput {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toString();
+    return out.toByteArray();
   }
 }

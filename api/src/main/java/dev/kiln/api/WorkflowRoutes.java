@@ -89,7 +89,8 @@ final class WorkflowRoutes {
     byte[] storedInput;
     String type = queryType;
     if (csv) {
-      storedInput = StoredInput.compress(CsvInput.toJson(body.copy(), maxValues));
+      byte[] json = CsvInput.toJson(body.copy(), maxValues);
+      storedInput = StoredInput.compress(json, 0, json.length);
     } else {
       // Checked, not parsed: the worker parses the input when it runs; here the numbers need only
       // be valid and finite, which spares converting every one of them to a double.
