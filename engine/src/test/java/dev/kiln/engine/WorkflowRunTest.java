@@ -80,11 +80,9 @@ class WorkflowRunTest {
       JsonNode storedResult = JSON.readTree(stored);
       assertThat(storedResult.get("verdict")).isEqualTo(verdict.get("verdict"));
       assertThat(storedResult.get("summary")).isEqualTo(verdict.get("summary"));
-      // Whole-document equality, reported briefly (the documents are large). Numbers compare by
-      // value: jsonb has no negative zero, so a rounded -0.0 comes back as 0.0.
-      java.util.Comparator<JsonNode> byValue = (x, y) -> x.isNumber() && y.isNumber()
-          ? (x.doubleValue() == y.doubleValue() ? 0 : 1) : (x.equals(y) ? 0 : 1);
-      assertThat(storedResult.equals(byValue, verdict)).as("stored result equals the handlers' verdict output").isTrue();
+      // Whole-document equality, reported briefly (the documents are large). The result is the
+      // verdict task's output as written (json, not jsonb), so even a rounded -0.0 stays -0.0.
+      assertThat(storedResult.equals(verdict)).as("stored result equals the handlers' verdict output").isTrue();
       assertThat(verdict.get("verdict").asText()).isIn("PASS", "WARNING", "FAIL");
       assertThat(h.count("SELECT count(*) FROM tasks WHERE workflow_id = $1 AND status = 'completed' AND attempts = 1", id))
           .isEqualTo(4);
@@ -119,7 +117,7 @@ class WorkflowRunTest {
   }
 
   @Test
-  void with_several_final_tasks_the_result_holds_each_ones_output_by_task_type() {
+  void with_several_final_tasks_the_result_holds_each_ones_output_by_task_type() throws Exception {
     String twoSinks = """
         {"workflow_type": "two_sinks", "tasks": [
           {"task_type": "a"}, {"task_type": "b", "depends_on": ["a"]}, {"task_type": "c", "depends_on": ["a"]}]}
@@ -129,8 +127,34 @@ class WorkflowRunTest {
     try (EngineHarness h = EngineHarness.create(reg, List.of(twoSinks), Clock.systemUTC(), Map.of()).startEngine()) {
       long id = h.submit("two_sinks", "{}");
       h.awaitWorkflowStatus(id, "completed", WAIT);
+      assertThat(JSON.readTree(h.query("SELECT result::text FROM workflows WHERE id = $1", id).iterator().next().getString(0)))
+          .isEqualTo(JSON.readTree("{\"b\": {\"task\": \"b\"}, \"c\": {\"task\": \"c\"}}"));
+    }
+  }
+
+  @Test
+  void outputs_are_stored_handed_on_and_returned_as_the_handler_wrote_them() throws Exception {
+    String chain = """
+        {"workflow_type": "chain", "tasks": [{"task_type": "a"}, {"task_type": "b", "depends_on": ["a"]}]}
+        """;
+    ObjectNode written = (ObjectNode) JSON.readTree("{\"p\": 1.43674E-300, \"z\": -0.0, \"big\": 1.0E300}");
+    String writtenText = "{\"p\":1.43674E-300,\"z\":-0.0,\"big\":1.0E300}";
+    Map<String, String> seenByB = new ConcurrentHashMap<>();
+    HandlerRegistry reg = new HandlerRegistry(List.of(
+        Handlers.of("a", ctx -> written),
+        Handlers.of("b", ctx -> {
+          seenByB.put("a", ctx.upstream().get("a").toString());
+          return (ObjectNode) ctx.upstream().get("a");
+        })));
+    try (EngineHarness h = EngineHarness.create(reg, List.of(chain), Clock.systemUTC(), Map.of()).startEngine()) {
+      long id = h.submit("chain", "{}");
+      h.awaitWorkflowStatus(id, "completed", WAIT);
+      // Not jsonb's reprint, which turned 1.43674E-300 into a decimal of 300 zeros and -0.0 into 0.
+      assertThat(h.query("SELECT output::text FROM tasks WHERE workflow_id = $1 AND task_type = 'a'", id)
+          .iterator().next().getString(0)).isEqualTo(writtenText);
+      assertThat(seenByB.get("a")).isEqualTo(writtenText);
       assertThat(h.query("SELECT result::text FROM workflows WHERE id = $1", id).iterator().next().getString(0))
-          .isEqualTo("{\"b\": {\"task\": \"b\"}, \"c\": {\"task\": \"c\"}}");
+          .isEqualTo(writtenText);
     }
   }
 

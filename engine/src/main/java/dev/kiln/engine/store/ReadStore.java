@@ -50,10 +50,10 @@ public final class ReadStore {
       """;
 
   static final String RESULT = """
-      SELECT status, CASE WHEN status = 'completed' THEN jsonb_build_object(
+      SELECT status, CASE WHEN status = 'completed' THEN json_build_object(
                  'workflow_id', id, 'workflow_type', workflow_type, 'status', status, 'result', result,
                  'finished_at', finished_at)
-             ELSE jsonb_build_object(
+             ELSE json_build_object(
                  'workflow_id', id, 'workflow_type', workflow_type, 'status', status, 'result', NULL,
                  'error', error, 'finished_at', finished_at) END::text AS body
       FROM workflows WHERE id = $1

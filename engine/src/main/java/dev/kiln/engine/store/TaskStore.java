@@ -49,7 +49,7 @@ public final class TaskStore {
                        AND row_number() OVER (PARTITION BY c.workflow_id, c.task_type = ANY($5::text[]) ORDER BY c.id) = 1
                   THEN (SELECT %s FROM workflows w WHERE w.id = c.workflow_id) END AS input,
              c.task_type = ANY($5::text[]) AS needs_input,
-             (SELECT jsonb_object_agg(u.task_type, u.output)::text FROM tasks u
+             (SELECT json_object_agg(u.task_type, u.output)::text FROM tasks u
               WHERE u.workflow_id = c.workflow_id AND u.task_type = ANY(c.depends_on)) AS upstream
       FROM claimed c
       ORDER BY c.id
@@ -74,7 +74,7 @@ public final class TaskStore {
           FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[]) AS i(id, attempt, output, duration_ms)
       ), done AS (
           UPDATE tasks t
-          SET status = 'completed', output = i.output::jsonb, error = NULL, locked_by = NULL,
+          SET status = 'completed', output = i.output::json, error = NULL, locked_by = NULL,
               lease_expires_at = NULL, heartbeat_at = NULL, finished_at = $5, updated_at = $5,
               run_ms = i.duration_ms
           FROM input i

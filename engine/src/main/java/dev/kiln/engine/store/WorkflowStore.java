@@ -106,7 +106,7 @@ public final class WorkflowStore {
                                   AND NOT EXISTS (SELECT 1 FROM tasks x
                                                   WHERE x.workflow_id = s.workflow_id AND s.task_type = ANY(x.depends_on)))
                             ELSE (
-                                SELECT jsonb_object_agg(s.task_type, s.output) FROM tasks s
+                                SELECT json_object_agg(s.task_type, s.output) FROM tasks s
                                 WHERE s.workflow_id = w.id
                                   AND NOT EXISTS (SELECT 1 FROM tasks x
                                                   WHERE x.workflow_id = s.workflow_id AND s.task_type = ANY(x.depends_on)))

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -60,7 +61,7 @@ class MigrationsTest {
 
   @Test
   void migrating_again_is_a_no_op_at_the_same_version() {
-    assertThat(Migrations.migrate(url)).isEqualTo("4");
+    assertThat(Migrations.migrate(url)).isEqualTo("5");
   }
 
   @Test
@@ -164,6 +165,30 @@ class MigrationsTest {
       out.add(n.getParameter());
     }
     return out;
+  }
+
+  @Test
+  void outputs_and_results_stored_as_jsonb_before_v5_keep_their_values() throws SQLException {
+    DatabaseUrl old = TestDatabase.create();
+    Flyway.configure().dataSource(old.jdbcUrl(), old.user(), old.password())
+        .locations("classpath:db/migration").target("4").load().migrate();
+    String value = "{\"verdict\": \"FAIL\", \"p\": 1.43674E-300, \"n\": [1, 2.5]}";
+    try (Connection c = DriverManager.getConnection(old.jdbcUrl(), old.user(), old.password());
+        Statement s = c.createStatement()) {
+      s.execute("INSERT INTO workflows (workflow_type, input, status, result, started_at, finished_at) VALUES ('t', '{}', 'completed', '"
+          + value + "', now(), now())");
+      s.execute("INSERT INTO tasks (workflow_id, task_type, status, output, started_at, finished_at) SELECT id, 'a', 'completed', result, now(), now() FROM workflows");
+      assertThat(Migrations.migrate(old)).isEqualTo("5");
+      try (ResultSet rs = s.executeQuery("SELECT w.result->>'verdict', (w.result->>'p')::float8, t.output->'n'->>1,"
+          + " pg_typeof(w.result)::text, pg_typeof(t.output)::text FROM workflows w JOIN tasks t ON t.workflow_id = w.id")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo("FAIL");
+        assertThat(rs.getDouble(2)).isEqualTo(1.43674E-300);
+        assertThat(rs.getString(3)).isEqualTo("2.5");
+        assertThat(rs.getString(4)).isEqualTo("json");
+        assertThat(rs.getString(5)).isEqualTo("json");
+      }
+    }
   }
 
   @Test
