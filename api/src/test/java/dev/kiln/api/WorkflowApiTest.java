@@ -131,7 +131,11 @@ class WorkflowApiTest {
     assertThat(java.util.List.of(a, b, c)).contains(items.getJsonObject(1).getLong("workflow_id"));
     JsonObject completed = new JsonObject(server.get("/workflows?status=completed&limit=500").body());
     for (Object o : completed.getJsonArray("workflows")) {
-      assertThat(((JsonObject) o).getString("status")).isEqualTo("completed");
+      JsonObject item = (JsonObject) o;
+      assertThat(item.getString("status")).isEqualTo("completed");
+      // Each one's verdict, as its result has it (recorded by the worker, not read out of the result).
+      assertThat(item.getString("verdict")).isNotNull().isEqualTo(
+          new JsonObject(server.get("/results/" + item.getLong("workflow_id")).body()).getJsonObject("result").getString("verdict"));
     }
   }
 

@@ -3,6 +3,7 @@ package dev.kiln.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.engine.store.ClaimedTask;
 import dev.kiln.engine.store.TaskStore;
 import dev.kiln.engine.store.TaskStore.Attempt;
@@ -233,7 +234,7 @@ public final class WorkerVerticle extends VerticleBase {
     if (task.timeoutSeconds() != null) {
       r.timeoutTimer = vertx.setTimer(task.timeoutSeconds() * 1000L, id -> timedOut(r));
     }
-    executor.<String>executeBlocking(() -> execute(task), false).onComplete(ar -> {
+    executor.<Output>executeBlocking(() -> execute(task), false).onComplete(ar -> {
       running.remove(task.id());
       vertx.cancelTimer(r.timeoutTimer);
       long nanos = System.nanoTime() - r.startNanos;
@@ -248,7 +249,7 @@ public final class WorkerVerticle extends VerticleBase {
         log.info("task {} ({} of workflow {}) attempt {} returned after its timeout; result discarded",
             task.id(), task.taskType(), task.workflowId(), task.attempt());
       } else if (ar.succeeded()) {
-        completions.add(new TaskStore.Completion(task.id(), task.attempt(), ar.result(), millis));
+        completions.add(new TaskStore.Completion(task.id(), task.attempt(), ar.result().json(), ar.result().verdict(), millis));
         flush();
       } else {
         failAttempt(task, ar.cause());
@@ -258,8 +259,11 @@ public final class WorkerVerticle extends VerticleBase {
     });
   }
 
+  /** A handler's output as JSON, and its top-level "verdict" if that is a string. */
+  private record Output(String json, String verdict) {}
+
   /** Runs on a worker thread: parse what the handler needs, run it, serialise its output. */
-  private String execute(ClaimedTask task) throws Exception {
+  private Output execute(ClaimedTask task) throws Exception {
     TaskHandler handler = ctx.handlers().find(task.taskType())
         .orElseThrow(() -> new IllegalStateException("no handler for task type " + task.taskType()));
     WorkflowInput input = handler.needsInput() && task.input() != null ? task.input().get() : null;
@@ -272,7 +276,9 @@ public final class WorkerVerticle extends VerticleBase {
       }
     }
     JsonNode params = task.paramsJson() == null ? JsonNodeFactory.instance.objectNode() : mapper.readTree(task.paramsJson());
-    return mapper.writeValueAsString(handler.handle(new TaskContext(task.taskType(), input, upstream, params)));
+    ObjectNode output = handler.handle(new TaskContext(task.taskType(), input, upstream, params));
+    JsonNode verdict = output == null ? null : output.get("verdict");
+    return new Output(mapper.writeValueAsString(output), verdict != null && verdict.isTextual() ? verdict.asText() : null);
   }
 
   private void timedOut(Running r) {

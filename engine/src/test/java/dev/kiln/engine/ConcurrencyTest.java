@@ -110,7 +110,7 @@ class ConcurrencyTest {
 
       // The dead worker comes back with attempt 1's result: fenced off, nothing changes.
       List<Long> accepted = EngineHarness.await(store.completeMany(
-          List.of(new TaskStore.Completion(first.id(), 1, "{\"by\": \"zombie\"}", 1)), clock.instant()));
+          List.of(new TaskStore.Completion(first.id(), 1, "{\"by\": \"zombie\"}", null, 1)), clock.instant()));
       assertThat(accepted).isEmpty();
       assertThat(h.query("SELECT output->>'by' FROM tasks WHERE id = $1", first.id()).iterator().next().getString(0))
           .isEqualTo("rescuer");

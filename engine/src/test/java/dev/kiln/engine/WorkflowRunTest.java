@@ -79,6 +79,11 @@ class WorkflowRunTest {
       String stored = h.query("SELECT result::text FROM workflows WHERE id = $1", id).iterator().next().getString(0);
       JsonNode storedResult = JSON.readTree(stored);
       assertThat(storedResult.get("verdict")).isEqualTo(verdict.get("verdict"));
+      // The verdict the worker recorded beside the output, and the workflow's copy that lists show.
+      Row verdicts = h.query("SELECT t.verdict, w.verdict FROM tasks t JOIN workflows w ON w.id = t.workflow_id"
+          + " WHERE w.id = $1 AND t.task_type = 'verdict'", id).iterator().next();
+      assertThat(verdicts.getString(0)).isEqualTo(verdict.get("verdict").asText());
+      assertThat(verdicts.getString(1)).isEqualTo(verdict.get("verdict").asText());
       assertThat(storedResult.get("summary")).isEqualTo(verdict.get("summary"));
       // Whole-document equality, reported briefly (the documents are large). The result is the
       // verdict task's output as written (json, not jsonb), so even a rounded -0.0 stays -0.0.
@@ -129,6 +134,8 @@ class WorkflowRunTest {
       h.awaitWorkflowStatus(id, "completed", WAIT);
       assertThat(JSON.readTree(h.query("SELECT result::text FROM workflows WHERE id = $1", id).iterator().next().getString(0)))
           .isEqualTo(JSON.readTree("{\"b\": {\"task\": \"b\"}, \"c\": {\"task\": \"c\"}}"));
+      assertThat(h.query("SELECT verdict FROM workflows WHERE id = $1", id).iterator().next().getString(0))
+          .as("no single final output, no verdict").isNull();
     }
   }
 

@@ -64,7 +64,7 @@ public final class ReadStore {
       SELECT id, jsonb_build_object(
           'workflow_id', id, 'workflow_type', workflow_type, 'status', status, 'error', error,
           'created_at', created_at, 'updated_at', updated_at, 'finished_at', finished_at,
-          'verdict', result->>'verdict')::text AS body
+          'verdict', verdict)::text AS body
       FROM workflows
       WHERE ($1::text IS NULL OR status = $1) AND id < $2
       ORDER BY id DESC
@@ -116,12 +116,12 @@ public final class ReadStore {
   static final String RETRY = """
       WITH w AS (
           UPDATE workflows
-          SET status = 'running', error = NULL, result = NULL, finished_at = NULL, updated_at = $2
+          SET status = 'running', error = NULL, result = NULL, verdict = NULL, finished_at = NULL, updated_at = $2
           WHERE id = $1 AND status IN ('failed', 'cancelled')
           RETURNING id
       ), t AS (
           UPDATE tasks t
-          SET status = 'pending', error = NULL, output = NULL, run_after = $2, finished_at = NULL, updated_at = $2,
+          SET status = 'pending', error = NULL, output = NULL, verdict = NULL, run_after = $2, finished_at = NULL, updated_at = $2,
               max_attempts = t.max_attempts + t.attempts,
               deps_remaining = (SELECT count(*) FROM tasks u
                                 WHERE u.workflow_id = t.workflow_id AND u.task_type = ANY(t.depends_on)

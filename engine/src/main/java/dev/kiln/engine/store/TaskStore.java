@@ -71,10 +71,10 @@ public final class TaskStore {
   static final String COMPLETE_MANY = """
       WITH input AS MATERIALIZED (
           SELECT i.*, 'running'::text AS fence
-          FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[]) AS i(id, attempt, output, duration_ms)
+          FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[], $6::text[]) AS i(id, attempt, output, duration_ms, verdict)
       ), done AS (
           UPDATE tasks t
-          SET status = 'completed', output = i.output::json, error = NULL, locked_by = NULL,
+          SET status = 'completed', output = i.output::json, verdict = i.verdict, error = NULL, locked_by = NULL,
               lease_expires_at = NULL, heartbeat_at = NULL, finished_at = $5, updated_at = $5,
               run_ms = i.duration_ms
           FROM input i
@@ -204,8 +204,11 @@ public final class TaskStore {
         });
   }
 
-  /** One finished attempt's output, ready to be recorded. */
-  public record Completion(long taskId, int attempt, String outputJson, long durationMillis) {}
+  /**
+   * One finished attempt's output, ready to be recorded, with the output's top-level "verdict"
+   * when that is a string (null otherwise): lists show it without parsing the output.
+   */
+  public record Completion(long taskId, int attempt, String outputJson, String verdict, long durationMillis) {}
 
   /** Records the completions; returns the ids of those accepted (the others were fenced off). */
   public Future<List<Long>> completeMany(List<Completion> completions, Instant now) {
@@ -214,15 +217,17 @@ public final class TaskStore {
     Integer[] attempts = new Integer[n];
     String[] outputs = new String[n];
     Long[] durations = new Long[n];
+    String[] verdicts = new String[n];
     for (int i = 0; i < n; i++) {
       Completion c = completions.get(i);
       ids[i] = c.taskId();
       attempts[i] = c.attempt();
       outputs[i] = c.outputJson();
       durations[i] = c.durationMillis();
+      verdicts[i] = c.verdict();
     }
     return pool.preparedQuery(COMPLETE_MANY)
-        .execute(Tuple.of(ids, attempts, outputs, durations, at(now)))
+        .execute(Tuple.of(ids, attempts, outputs, durations, at(now), verdicts))
         .map(rows -> {
           List<Long> accepted = new ArrayList<>(rows.size());
           rows.forEach(r -> accepted.add(r.getLong(0)));

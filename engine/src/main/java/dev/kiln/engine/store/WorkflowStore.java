@@ -111,6 +111,13 @@ public final class WorkflowStore {
                                   AND NOT EXISTS (SELECT 1 FROM tasks x
                                                   WHERE x.workflow_id = s.workflow_id AND s.task_type = ANY(x.depends_on)))
                             END,
+              -- The final task's verdict as its worker recorded it (see V6): lists show it.
+              verdict = CASE WHEN d.all_completed AND d.sinks = 1 THEN (
+                                SELECT s.verdict FROM tasks s
+                                WHERE s.workflow_id = w.id
+                                  AND NOT EXISTS (SELECT 1 FROM tasks x
+                                                  WHERE x.workflow_id = s.workflow_id AND s.task_type = ANY(x.depends_on)))
+                        END,
               error = CASE WHEN d.all_completed THEN NULL ELSE d.failure END,
               finished_at = $2, updated_at = $2
           FROM decided d

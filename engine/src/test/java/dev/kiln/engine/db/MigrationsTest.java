@@ -61,7 +61,7 @@ class MigrationsTest {
 
   @Test
   void migrating_again_is_a_no_op_at_the_same_version() {
-    assertThat(Migrations.migrate(url)).isEqualTo("5");
+    assertThat(Migrations.migrate(url)).isEqualTo("6");
   }
 
   @Test
@@ -168,8 +168,8 @@ class MigrationsTest {
   }
 
   @Test
-  void outputs_and_results_stored_as_jsonb_before_v5_keep_their_values() throws SQLException {
-    DatabaseUrl old = TestDatabase.create();
+  void outputs_and_results_stored_as_jsonb_before_v5_keep_their_values_and_the_verdict_gets_its_column() throws SQLException {
+    DatabaseUrl old = TestDatabase.createUnmigrated();
     Flyway.configure().dataSource(old.jdbcUrl(), old.user(), old.password())
         .locations("classpath:db/migration").target("4").load().migrate();
     String value = "{\"verdict\": \"FAIL\", \"p\": 1.43674E-300, \"n\": [1, 2.5]}";
@@ -178,7 +178,7 @@ class MigrationsTest {
       s.execute("INSERT INTO workflows (workflow_type, input, status, result, started_at, finished_at) VALUES ('t', '{}', 'completed', '"
           + value + "', now(), now())");
       s.execute("INSERT INTO tasks (workflow_id, task_type, status, output, started_at, finished_at) SELECT id, 'a', 'completed', result, now(), now() FROM workflows");
-      assertThat(Migrations.migrate(old)).isEqualTo("5");
+      assertThat(Migrations.migrate(old)).isEqualTo("6");
       try (ResultSet rs = s.executeQuery("SELECT w.result->>'verdict', (w.result->>'p')::float8, t.output->'n'->>1,"
           + " pg_typeof(w.result)::text, pg_typeof(t.output)::text FROM workflows w JOIN tasks t ON t.workflow_id = w.id")) {
         rs.next();
@@ -187,6 +187,11 @@ class MigrationsTest {
         assertThat(rs.getString(3)).isEqualTo("2.5");
         assertThat(rs.getString(4)).isEqualTo("json");
         assertThat(rs.getString(5)).isEqualTo("json");
+      }
+      // v6 read the verdict of the existing result into its column once.
+      try (ResultSet rs = s.executeQuery("SELECT verdict FROM workflows")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo("FAIL");
       }
     }
   }

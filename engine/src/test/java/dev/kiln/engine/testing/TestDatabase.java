@@ -46,6 +46,15 @@ public final class TestDatabase {
     return admin.withDatabase(name);
   }
 
+  /** A new database with no schema at all: for tests that migrate it step by step themselves. */
+  public static synchronized DatabaseUrl createUnmigrated() {
+    DatabaseUrl admin = server();
+    String name = "kiln_test_" + RUN + "_" + COUNTER.incrementAndGet();
+    execute(admin, "CREATE DATABASE " + name);
+    CREATED.add(name);
+    return admin.withDatabase(name);
+  }
+
   /** The server's maintenance database (for tests that create or inspect databases themselves). */
   public static synchronized DatabaseUrl server() {
     if (server == null) {
