@@ -79,9 +79,9 @@ public final class WorkflowStore {
       ), state AS (
           SELECT t.workflow_id AS id,
                  bool_and(t.status = 'completed') AS all_completed,
-                 -- Tasks no other task depends on: their output is the result.
-                 count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM tasks x WHERE x.workflow_id = t.workflow_id
-                                                    AND t.task_type = ANY(x.depends_on))) AS sinks,
+                 -- Tasks no other task depends on (sinks): their output is the result.
+                 array_agg(t.id ORDER BY t.id) FILTER (WHERE NOT EXISTS (SELECT 1 FROM tasks x WHERE x.workflow_id = t.workflow_id
+                                                                         AND t.task_type = ANY(x.depends_on))) AS sinks,
                  (array_agg(t.task_type || ' failed: ' || coalesce(t.error, 'unknown error') ORDER BY t.finished_at, t.id)
                      FILTER (WHERE t.status = 'failed'))[1] AS failure
           FROM tasks t JOIN candidate c ON c.id = t.workflow_id
@@ -100,23 +100,13 @@ public final class WorkflowStore {
               -- aggregate would decompress it and compress it again: 0.73 instead of 0.22 ms a
               -- workflow, EXPLAIN ANALYZE over 40 realistic ones). Several: an object by task type.
               result = CASE WHEN NOT d.all_completed THEN NULL
-                            WHEN d.sinks = 1 THEN (
-                                SELECT s.output FROM tasks s
-                                WHERE s.workflow_id = w.id
-                                  AND NOT EXISTS (SELECT 1 FROM tasks x
-                                                  WHERE x.workflow_id = s.workflow_id AND s.task_type = ANY(x.depends_on)))
-                            ELSE (
-                                SELECT json_object_agg(s.task_type, s.output) FROM tasks s
-                                WHERE s.workflow_id = w.id
-                                  AND NOT EXISTS (SELECT 1 FROM tasks x
-                                                  WHERE x.workflow_id = s.workflow_id AND s.task_type = ANY(x.depends_on)))
+                            WHEN cardinality(d.sinks) = 1 THEN (SELECT s.output FROM tasks s WHERE s.id = d.sinks[1])
+                            ELSE (SELECT json_object_agg(s.task_type, s.output ORDER BY s.id) FROM tasks s
+                                  WHERE s.id = ANY(d.sinks))
                             END,
               -- The final task's verdict as its worker recorded it (see V6): lists show it.
-              verdict = CASE WHEN d.all_completed AND d.sinks = 1 THEN (
-                                SELECT s.verdict FROM tasks s
-                                WHERE s.workflow_id = w.id
-                                  AND NOT EXISTS (SELECT 1 FROM tasks x
-                                                  WHERE x.workflow_id = s.workflow_id AND s.task_type = ANY(x.depends_on)))
+              verdict = CASE WHEN d.all_completed AND cardinality(d.sinks) = 1 THEN (
+                                 SELECT s.verdict FROM tasks s WHERE s.id = d.sinks[1])
                         END,
               error = CASE WHEN d.all_completed THEN NULL ELSE d.failure END,
               finished_at = $2, updated_at = $2
