@@ -73,8 +73,8 @@ public final class WorkflowInput {
 
     /**
      * Checks a body exactly as {@link #parse(byte[], int, int, long)} does, naming the same first
-     * offending field, but keeps no values: for a caller that only stores the body (the API), it
-     * costs about half as much, since converting the numbers is most of what parsing costs.
+     * offending field, but keeps no values: for a caller that only stores the body (the API), so
+     * that it holds no copy of the values.
      */
     public static Checked check(byte[] json, int offset, int length, long maxValues) {
         Objects.checkFromIndexSize(offset, length, json.length);
