@@ -38,6 +38,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private final KilnConfig config;
   private final Pool pool;
+  private final Pool eventsPool;
   private final WorkflowSpecs specs;
   private final Clock clock;
   private final PrometheusMeterRegistry metrics;
@@ -47,9 +48,15 @@ public final class ApiVerticle extends VerticleBase {
   private Router router;
   private volatile int actualPort = -1;
 
-  public ApiVerticle(KilnConfig config, Pool pool, WorkflowSpecs specs, Clock clock, PrometheusMeterRegistry metrics) {
+  /**
+   * {@code pool} serves requests; {@code eventsPool} (one connection is enough) the live streams'
+   * reading of task_history, so that it never makes a request wait for a connection.
+   */
+  public ApiVerticle(KilnConfig config, Pool pool, Pool eventsPool, WorkflowSpecs specs, Clock clock,
+      PrometheusMeterRegistry metrics) {
     this.config = config;
     this.pool = pool;
+    this.eventsPool = eventsPool;
     this.specs = specs;
     this.clock = clock;
     this.metrics = metrics;
@@ -61,7 +68,7 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     WorkflowRoutes api = new WorkflowRoutes(vertx, pool, specs, clock, config.maxValues());
-    events = new EventHub(vertx, pool, config.pollInterval().toMillis());
+    events = new EventHub(vertx, eventsPool, config.pollInterval().toMillis());
     router = Router.router(vertx);
     if (!config.corsOrigins().isEmpty()) {
       CorsHandler cors = config.corsOrigins().contains("*") ? CorsHandler.create()

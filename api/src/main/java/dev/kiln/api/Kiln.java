@@ -88,7 +88,7 @@ public final class Kiln implements AutoCloseable {
       List<String> deployments = new ArrayList<>(await(Engine.deploy(vertx, engine, url)));
       int port = -1;
       if (config.runs(Role.API)) {
-        ApiVerticle api = new ApiVerticle(config, pools.api(), specs, clock, metrics);
+        ApiVerticle api = new ApiVerticle(config, pools.api(), pools.events(), specs, clock, metrics);
         deployments.add(await(vertx.deployVerticle(api)));
         port = api.actualPort();
       }
@@ -111,16 +111,23 @@ public final class Kiln implements AutoCloseable {
     }
   }
 
-  /** The API's pool (durable commits) and the engine roles' (commits not awaited). */
-  record ProcessPools(Pool api, Pool engine) {
+  /**
+   * The API's pool (durable commits), the live streams' one connection, and the engine roles' pool
+   * (commits not awaited).
+   */
+  record ProcessPools(Pool api, Pool events, Pool engine) {
     Future<Void> close() {
-      return Future.all(api.close(), engine.close()).mapEmpty();
+      return Future.all(api.close(), events.close(), engine.close()).mapEmpty();
     }
   }
 
   /**
-   * The process's two pools, sharing KILN_DB_POOL_SIZE connections: a quarter (at least 2) for the
+   * The process's pools, sharing KILN_DB_POOL_SIZE connections: a quarter (at least 2) for the
    * API when the process runs both. A pool the process's roles never use opens no connection.
+   *
+   * <p>The live streams' reader of task_history gets one connection of its own, on top: under load
+   * it reads on nearly every notification, and in the API's pool it held one of the connections
+   * that status reads wait for (with two more taken by submissions, they queued for up to 45 ms).
    */
   static ProcessPools pools(Vertx vertx, DatabaseUrl url, KilnConfig config) {
     int size = config.databasePoolSize();
@@ -130,6 +137,7 @@ public final class Kiln implements AutoCloseable {
     int engineSize = api && engine ? Math.max(2, size - apiSize) : size;
     return new ProcessPools(
         Pools.create(vertx, url, "kiln-api", apiSize, Pools.Commits.DURABLE),
+        Pools.create(vertx, url, "kiln-events", 1, Pools.Commits.DURABLE),
         Pools.create(vertx, url, "kiln-engine", engineSize, Pools.Commits.NOT_AWAITED));
   }
 
@@ -151,6 +159,11 @@ public final class Kiln implements AutoCloseable {
 
   public KilnConfig config() {
     return config;
+  }
+
+  /** The process's pools (tests reach in to exhaust one). */
+  ProcessPools pools() {
+    return pools;
   }
 
   public Vertx vertx() {

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.api.testing.KilnServer;
 import dev.kiln.engine.testing.TestDatabase;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -23,6 +26,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -326,6 +330,40 @@ class EventStreamTest {
       List<Long> expected = TestDatabase.queryLongs(server.database,
           "SELECT id FROM task_history WHERE id > " + before + " ORDER BY id");
       assertThat(seen).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void live_streams_keep_flowing_while_requests_hold_every_api_connection() throws Exception {
+    // Under load, submissions and reads can hold every connection of the API's pool. The reader of
+    // task_history behind the streams has a connection of its own, so the streams must not stall.
+    TestDatabase.execute(server.database, """
+        INSERT INTO workflows (workflow_type, input, status, error, started_at, finished_at)
+        VALUES ('manufacturing_analysis', '{}', 'failed', 'pool test', now(), now())""");
+    long id = TestDatabase.queryLong(server.database, "SELECT max(id) FROM workflows WHERE error = 'pool test'");
+    Pool api = server.kiln.pools().api();
+    List<SqlConnection> held = new ArrayList<>();
+    try {
+      Future<SqlConnection> next = api.getConnection();
+      while (true) {
+        try {
+          held.add(next.await(2, TimeUnit.SECONDS));
+          next = api.getConnection();
+        } catch (TimeoutException exhausted) {
+          break;
+        }
+      }
+      assertThat(held).as("the API pool's connections, all taken").hasSize(4);
+      try (Stream s = allEventsAfterNewest()) {
+        assertThat(s.status).isEqualTo(200);
+        TestDatabase.execute(server.database, "UPDATE workflows SET status = 'cancelled' WHERE id = " + id);
+        JsonObject e = s.next();
+        assertThat(e.getLong("workflow_id")).isEqualTo(id);
+        assertThat(describe(e)).isEqualTo("*:failed>cancelled");
+      }
+      next.onSuccess(SqlConnection::close); // the acquisition still waiting, once a connection frees
+    } finally {
+      held.forEach(SqlConnection::close);
     }
   }
 

@@ -70,7 +70,7 @@ public record KilnConfig(
   public static final Setting POLL_INTERVAL = new Setting("KILN_POLL_INTERVAL", "5s",
       "Safety-net poll period; notifications wake the roles at once, this catches lost ones.");
   public static final Setting DB_POOL_SIZE = new Setting("KILN_DB_POOL_SIZE", "16",
-      "PostgreSQL connections per process: a quarter (at least 2) for the API, whose commits are durable, the rest for the engine roles.");
+      "PostgreSQL connections per process: a quarter (at least 2) for the API, whose commits are durable, the rest for the engine roles. The API's live streams read on one more.");
 
   public static final Setting LISTEN = new Setting("KILN_LISTEN", "true",
       "LISTEN for PostgreSQL notifications; false relies on the poll alone (e.g. behind a transaction-mode pooler).");
