@@ -11,6 +11,7 @@ import dev.kiln.handlers.InvalidInputException;
 import dev.kiln.handlers.WorkflowInput;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
@@ -36,6 +37,7 @@ final class WorkflowRoutes {
   private final WorkflowSpecs specs;
   private final Clock clock;
   private final long maxValues;
+  private final WorkerExecutor cpu;
 
   WorkflowRoutes(Vertx vertx, Pool pool, WorkflowSpecs specs, Clock clock, long maxValues) {
     this.vertx = vertx;
@@ -44,6 +46,10 @@ final class WorkflowRoutes {
     this.specs = specs;
     this.clock = clock;
     this.maxValues = maxValues;
+    // Checking, compressing and decompressing bodies is CPU work, off the event loop; as many
+    // threads as cores, so that sixteen uploads at once queue here for the CPU instead of crowding
+    // out the event loops and the database that answer reads meanwhile.
+    this.cpu = vertx.createSharedWorkerExecutor("kiln-api-cpu", Math.max(1, Runtime.getRuntime().availableProcessors()));
   }
 
   /** What a validated submission stores. */
@@ -68,7 +74,7 @@ final class WorkflowRoutes {
       throw ApiException.badRequest("Idempotency-Key", "must be 1 to 200 characters");
     }
     // Parsing and validating up to 64 MiB of JSON is CPU work: never on the event loop.
-    vertx.<Submission>executeBlocking(() -> validate(body, csv, queryType, key != null), false)
+    cpu.<Submission>executeBlocking(() -> validate(body, csv, queryType, key != null), false)
         .compose(s -> reads.submit(s.workflowType(), s.storedInput(), key, s.sha256(), clock.instant()).map(r -> {
           if (!r.created() && !Arrays.equals(r.requestSha256(), s.sha256())) {
             throw new ApiException(409, "idempotency_conflict", "Idempotency-Key",
@@ -169,7 +175,7 @@ final class WorkflowRoutes {
             throw notFoundWorkflow(id);
           }
           // Decompressing up to 64 MiB is CPU work: never on the event loop.
-          return vertx.executeBlocking(() -> StoredInput.json(stored.get()), false);
+          return cpu.executeBlocking(() -> StoredInput.json(stored.get()), false);
         })
         .onSuccess(json -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
             .end(Buffer.buffer(json)))

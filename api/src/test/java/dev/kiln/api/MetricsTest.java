@@ -25,6 +25,8 @@ class MetricsTest {
           "kiln_workflows{status=\"pending\"} 0.0", "kiln_workflows{status=\"running\"} 0.0");
       assertThat(text).contains("vertx_http_server_requests_total");
       assertThat(text).containsPattern("vertx_pool_(in_use|usage|queue)");
+      // The submission was checked on the API's bounded CPU executor, which /metrics shows by name.
+      assertThat(text).containsPattern("vertx_pool_completed_total\\{pool_name=\"kiln-api-cpu\",pool_type=\"worker\"\\} [1-9]");
     }
   }
 }
