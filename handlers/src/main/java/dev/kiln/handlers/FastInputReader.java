@@ -56,6 +56,8 @@ final class FastInputReader {
     private static final int MAX_DEPTH = 500;
     /** Longer keys go to Jackson, whose name limit is 50,000 characters. */
     private static final int MAX_KEY_LENGTH = 1_000;
+    /** Longer ids go to Jackson, whose string limit (20 million characters by default) applies to them. */
+    private static final int MAX_ID_LENGTH = 100_000;
 
     private static final double[] NOT_KEPT = new double[0];
 
@@ -358,7 +360,7 @@ final class FastInputReader {
 
     /** A sensor, part or dimension id: a non-blank ASCII string without escapes. */
     private String id() {
-        String id = string(Integer.MAX_VALUE);
+        String id = string(MAX_ID_LENGTH);
         if (id.isBlank()) {
             throw GIVE_UP;
         }

@@ -1,6 +1,7 @@
 package dev.kiln.handlers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,22 @@ class FastInputReaderTest {
         byte[] bytes = "{\"sensor_readings\": [{\"sensor_id\": \"s\", \"values\": [1, 2, 3]}]}".getBytes(StandardCharsets.UTF_8);
         assertThat(FastInputReader.tryRead(bytes, 0, bytes.length, 3, true)).isNotNull();
         assertThat(FastInputReader.tryRead(bytes, 0, bytes.length, 2, true)).isNull();
+    }
+
+    @Test
+    void leaves_long_ids_and_keys_to_jackson_whose_length_limits_apply_to_them() {
+        for (String body : List.of(
+                "{\"sensor_readings\": [{\"sensor_id\": \"" + "x".repeat(100_001) + "\", \"values\": [1]}]}",
+                "{\"" + "k".repeat(1_001) + "\": 1}")) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            assertThat(FastInputReader.tryRead(bytes, 0, bytes.length, Long.MAX_VALUE, true)).isNull();
+            assertThat(WorkflowInput.parse(bytes)).as("still read, by Jackson").isNotNull();
+        }
+        byte[] tooLong = ("{\"sensor_readings\": [{\"sensor_id\": \"" + "x".repeat(20_000_001) + "\", \"values\": [1]}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(FastInputReader.tryRead(tooLong, 0, tooLong.length, Long.MAX_VALUE, true)).isNull();
+        assertThat(catchThrowable(() -> WorkflowInput.parse(tooLong))).as("Jackson's limit, not a fast-path acceptance")
+                .isInstanceOf(InvalidInputException.class);
     }
 
     @Test
