@@ -1,5 +1,6 @@
 package dev.kiln.api;
 
+import dev.kiln.engine.BackgroundPriority;
 import dev.kiln.engine.config.KilnConfig;
 import dev.kiln.engine.spec.WorkflowSpecs;
 import io.micrometer.core.instrument.Gauge;
@@ -67,7 +68,8 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    WorkflowRoutes api = new WorkflowRoutes(vertx, pool, specs, clock, config.maxValues());
+    WorkflowRoutes api = new WorkflowRoutes(vertx, pool, specs, clock, config.maxValues(),
+        new BackgroundPriority(config.backgroundNice()));
     events = new EventHub(vertx, eventsPool, config.pollInterval().toMillis());
     router = Router.router(vertx);
     if (!config.corsOrigins().isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.kiln.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.engine.BackgroundPriority;
 import dev.kiln.engine.spec.TaskSpec;
 import dev.kiln.engine.spec.WorkflowSpec;
 import dev.kiln.engine.spec.WorkflowSpecs;
@@ -38,14 +39,16 @@ final class WorkflowRoutes {
   private final Clock clock;
   private final long maxValues;
   private final WorkerExecutor cpu;
+  private final BackgroundPriority priority;
 
-  WorkflowRoutes(Vertx vertx, Pool pool, WorkflowSpecs specs, Clock clock, long maxValues) {
+  WorkflowRoutes(Vertx vertx, Pool pool, WorkflowSpecs specs, Clock clock, long maxValues, BackgroundPriority priority) {
     this.vertx = vertx;
     this.reads = new ReadStore(pool);
     this.workflows = new WorkflowStore(pool);
     this.specs = specs;
     this.clock = clock;
     this.maxValues = maxValues;
+    this.priority = priority;
     // Checking, compressing and decompressing bodies is CPU work, off the event loop; as many
     // threads as cores, so that sixteen uploads at once queue here for the CPU instead of crowding
     // out the event loops and the database that answer reads meanwhile.
@@ -74,7 +77,10 @@ final class WorkflowRoutes {
       throw ApiException.badRequest("Idempotency-Key", "must be 1 to 200 characters");
     }
     // Parsing and validating up to 64 MiB of JSON is CPU work: never on the event loop.
-    cpu.<Submission>executeBlocking(() -> validate(body, csv, queryType, key != null), false)
+    cpu.<Submission>executeBlocking(() -> {
+      priority.applyToCurrentThread();
+      return validate(body, csv, queryType, key != null);
+    }, false)
         .compose(s -> reads.submit(s.workflowType(), s.storedInput(), key, s.sha256(), clock.instant()).map(r -> {
           if (!r.created() && !Arrays.equals(r.requestSha256(), s.sha256())) {
             throw new ApiException(409, "idempotency_conflict", "Idempotency-Key",

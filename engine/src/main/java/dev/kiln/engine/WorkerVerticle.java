@@ -48,6 +48,7 @@ public final class WorkerVerticle extends VerticleBase {
 
   private final EngineContext ctx;
   private final int slots;
+  private final BackgroundPriority priority;
   private final Duration lease;
   private final String workerId;
   private final String[] typesNeedingInput;
@@ -91,6 +92,7 @@ public final class WorkerVerticle extends VerticleBase {
   public WorkerVerticle(EngineContext ctx) {
     this.ctx = ctx;
     this.slots = ctx.config().workerConcurrency();
+    this.priority = new BackgroundPriority(ctx.config().backgroundNice());
     this.lease = ctx.config().lease();
     this.workerId = ctx.nodeId();
     this.claimLatency = DistributionSummary.builder("kiln.task.claim.latency")
@@ -234,7 +236,10 @@ public final class WorkerVerticle extends VerticleBase {
     if (task.timeoutSeconds() != null) {
       r.timeoutTimer = vertx.setTimer(task.timeoutSeconds() * 1000L, id -> timedOut(r));
     }
-    executor.<Output>executeBlocking(() -> execute(task), false).onComplete(ar -> {
+    executor.<Output>executeBlocking(() -> {
+      priority.applyToCurrentThread();
+      return execute(task);
+    }, false).onComplete(ar -> {
       running.remove(task.id());
       vertx.cancelTimer(r.timeoutTimer);
       long nanos = System.nanoTime() - r.startNanos;

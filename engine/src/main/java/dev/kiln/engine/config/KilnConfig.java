@@ -37,7 +37,8 @@ public record KilnConfig(
     Optional<String> apiToken,
     boolean apiTokenForReads,
     List<String> corsOrigins,
-    Optional<Duration> retention) {
+    Optional<Duration> retention,
+    int backgroundNice) {
 
   public KilnConfig {
     roles = Collections.unmodifiableSet(EnumSet.copyOf(roles));
@@ -91,9 +92,12 @@ public record KilnConfig(
   public static final Setting RETENTION = new Setting("KILN_RETENTION", "",
       "Delete finished workflows (with tasks, logs, history) older than this, e.g. 7d. Unset: keep forever.");
 
+  public static final Setting BACKGROUND_NICE = new Setting("KILN_BACKGROUND_NICE", "10",
+      "Linux nice value (0-19) for the threads that run handlers and check bodies, so that reads get a core first when they saturate the machine; 0: leave them at normal priority.");
+
   public static final List<Setting> SETTINGS = List.of(DATABASE_URL, DATA_DIR, HTTP_HOST, HTTP_PORT,
       ROLES, WORKER_CONCURRENCY, WORKFLOWS_DIR, LEASE, POLL_INTERVAL, DB_POOL_SIZE, LISTEN, SHUTDOWN_GRACE,
-      MAX_BODY_BYTES, MAX_VALUES, API_TOKEN, API_TOKEN_READS, CORS_ORIGINS, RETENTION);
+      MAX_BODY_BYTES, MAX_VALUES, API_TOKEN, API_TOKEN_READS, CORS_ORIGINS, RETENTION, BACKGROUND_NICE);
 
   /** The configuration a process gets with nothing set. */
   public static KilnConfig defaults() {
@@ -178,8 +182,9 @@ public record KilnConfig(
     Optional<Duration> retention = values.containsKey(RETENTION.env())
         ? Optional.of(duration(RETENTION, values.get(RETENTION.env()), Duration.ofSeconds(1), Duration.ofDays(36500)))
         : Optional.empty();
+    int backgroundNice = integer(BACKGROUND_NICE, get.apply(BACKGROUND_NICE), 0, 19);
     return new KilnConfig(databaseUrl, dataDir, host, port, roles, concurrency, workflowsDir, lease, poll, poolSize,
-        listen, grace, maxBody, maxValues, token, tokenForReads, origins, retention);
+        listen, grace, maxBody, maxValues, token, tokenForReads, origins, retention, backgroundNice);
   }
 
   /** Whether the arguments ask for the settings list instead of a run. */
@@ -249,7 +254,7 @@ public record KilnConfig(
   public KilnConfig withRoles(Set<Role> otherRoles) {
     return new KilnConfig(databaseUrl, dataDir, httpHost, httpPort, otherRoles, workerConcurrency, workflowsDir, lease,
         pollInterval, databasePoolSize, listen, shutdownGrace, maxBodyBytes, maxValues, apiToken, apiTokenForReads,
-        corsOrigins, retention);
+        corsOrigins, retention, backgroundNice);
   }
 
   private static Set<Role> roles(String text) {

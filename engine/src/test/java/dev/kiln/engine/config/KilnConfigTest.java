@@ -26,6 +26,7 @@ class KilnConfigTest {
     assertThat(c.workerConcurrency()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(c.dataDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".kiln"));
     assertThat(c.lease()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.backgroundNice()).isEqualTo(10);
   }
 
   @Test
@@ -76,6 +77,13 @@ class KilnConfigTest {
         .hasMessage("KILN_HTTP_PORT: must be from 0 to 65535, got 70000");
     assertThatThrownBy(() -> env(Map.of("KILN_HTTP_PORT", "eighty")))
         .hasMessage("KILN_HTTP_PORT: must be a whole number from 0 to 65535, got \"eighty\"");
+  }
+
+  @Test
+  void background_nice_is_0_to_19() {
+    assertThat(env(Map.of("KILN_BACKGROUND_NICE", "0")).backgroundNice()).isZero();
+    assertThatThrownBy(() -> env(Map.of("KILN_BACKGROUND_NICE", "20")))
+        .hasMessage("KILN_BACKGROUND_NICE: must be from 0 to 19, got 20");
   }
 
   @Test
