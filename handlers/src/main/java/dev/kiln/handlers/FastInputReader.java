@@ -39,8 +39,8 @@ final class FastInputReader {
 
     private static final GiveUp GIVE_UP = new GiveUp();
 
-    /** Exact powers of ten as doubles: every 10^k with k ≤ 22 is representable. */
-    private static final double[] POW10 = new double[23];
+    /** Exact powers of ten as doubles, as far as {@link #number} divides by them (10^15). */
+    private static final double[] POW10 = new double[16];
 
     static {
         double p = 1;
@@ -264,98 +264,60 @@ final class FastInputReader {
     }
 
     /**
-     * Any JSON number, from {@link #i}, as Jackson's {@code getDoubleValue} gives it. Without an
-     * exponent and with at most 15 significant digits (leading zeros do not count) the value is
-     * computed exactly, as in {@link #number}; other literals go through {@link Double#parseDouble},
-     * which also rounds correctly.
+     * Any other JSON number, from {@link #i}, as Jackson's {@code getDoubleValue} gives it: a literal
+     * of more than 15 digits, or with an exponent. Such a value is never zero as an integer literal,
+     * so {@link Double#parseDouble}, which rounds correctly, gives what Jackson gives (its long and
+     * big-integer conversions round correctly too). Not a JSON number: give up.
      */
     private double anyNumber() {
         int start = i;
-        boolean negative = false;
-        if (i < end && b[i] == '-') {
-            negative = true;
+        if (peek() == '-') {
             i++;
         }
-        long mantissa = 0;
-        int digits = 0; // significant digits accumulated in mantissa, leading zeros excluded
-        int c = i < end ? b[i] : -1;
+        int c = peek();
         if (c == '0') {
             i++;
         } else if (c >= '1' && c <= '9') {
-            do {
-                mantissa = mantissa * 10 + (c - '0');
-                digits++;
-                i++;
-                c = i < end ? b[i] : -1;
-            } while (c >= '0' && c <= '9' && digits < 18);
-            while (c >= '0' && c <= '9') { // too many digits for the exact path: only scanned
-                digits++;
-                i++;
-                c = i < end ? b[i] : -1;
-            }
+            skipDigits();
         } else {
             throw GIVE_UP;
         }
-        boolean integer = true;
-        int fraction = 0;
-        c = i < end ? b[i] : -1;
-        if (c == '.') {
-            integer = false;
+        if (peek() == '.') {
             i++;
-            c = i < end ? b[i] : -1;
-            if (c < '0' || c > '9') {
-                throw GIVE_UP;
-            }
-            do {
-                if (digits < 18) {
-                    mantissa = mantissa * 10 + (c - '0');
-                    if (mantissa != 0) {
-                        digits++;
-                    }
-                } else {
-                    digits++;
-                }
-                fraction++;
-                i++;
-                c = i < end ? b[i] : -1;
-            } while (c >= '0' && c <= '9');
+            requireDigits();
         }
-        boolean exponent = false;
+        c = peek();
         if (c == 'e' || c == 'E') {
-            exponent = true;
             i++;
-            c = i < end ? b[i] : -1;
+            c = peek();
             if (c == '+' || c == '-') {
                 i++;
-                c = i < end ? b[i] : -1;
             }
-            if (c < '0' || c > '9') {
-                throw GIVE_UP;
-            }
-            do {
-                i++;
-                c = i < end ? b[i] : -1;
-            } while (c >= '0' && c <= '9');
+            requireDigits();
         }
         if (i - start > MAX_NUMBER_LENGTH) {
             throw GIVE_UP;
         }
-        double v;
-        if (integer && !exponent && digits <= 18) {
-            // Jackson reads an integer literal as a long and converts that: -0 becomes 0.0, not -0.0.
-            v = (double) (negative ? -mantissa : mantissa);
-        } else if (!exponent && digits <= 15 && fraction <= 22) {
-            v = mantissa / POW10[fraction];
-            if (negative) {
-                v = -v;
-            }
-        } else {
-            v = Double.parseDouble(new String(b, start, i - start, StandardCharsets.ISO_8859_1));
-            if (!Double.isFinite(v)) {
-                throw GIVE_UP; // too large for a double: Jackson names the value
-            }
+        double v = Double.parseDouble(new String(b, start, i - start, StandardCharsets.ISO_8859_1));
+        if (!Double.isFinite(v)) {
+            throw GIVE_UP; // too large for a double: Jackson names the value
         }
         return v;
+    }
+
+    /** One or more digits, or give up. */
+    private void requireDigits() {
+        int c = peek();
+        if (c < '0' || c > '9') {
+            throw GIVE_UP;
+        }
+        skipDigits();
+    }
+
+    private void skipDigits() {
+        while (i < end && b[i] >= '0' && b[i] <= '9') {
+            i++;
+        }
     }
 
     /** A sensor, part or dimension id: a non-blank ASCII string without escapes. */
