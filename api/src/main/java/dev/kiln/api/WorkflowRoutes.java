@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.Callable;
 
 /** The REST endpoints: the plan's three (wire-compatible) and the ones added beside them. */
 final class WorkflowRoutes {
@@ -55,6 +56,14 @@ final class WorkflowRoutes {
     this.cpu = vertx.createSharedWorkerExecutor("kiln-api-cpu", Math.max(1, Runtime.getRuntime().availableProcessors()));
   }
 
+  /** Runs CPU work on the API's executor, its thread at the background priority. */
+  private <T> Future<T> onCpu(Callable<T> work) {
+    return cpu.executeBlocking(() -> {
+      priority.applyToCurrentThread();
+      return work.call();
+    }, false);
+  }
+
   /** What a validated submission stores. */
   private record Submission(String workflowType, byte[] storedInput, byte[] sha256) {}
 
@@ -77,10 +86,7 @@ final class WorkflowRoutes {
       throw ApiException.badRequest("Idempotency-Key", "must be 1 to 200 characters");
     }
     // Parsing and validating up to 64 MiB of JSON is CPU work: never on the event loop.
-    cpu.<Submission>executeBlocking(() -> {
-      priority.applyToCurrentThread();
-      return validate(body, csv, queryType, key != null);
-    }, false)
+    onCpu(() -> validate(body, csv, queryType, key != null))
         .compose(s -> reads.submit(s.workflowType(), s.storedInput(), key, s.sha256(), clock.instant()).map(r -> {
           if (!r.created() && !Arrays.equals(r.requestSha256(), s.sha256())) {
             throw new ApiException(409, "idempotency_conflict", "Idempotency-Key",
@@ -181,7 +187,7 @@ final class WorkflowRoutes {
             throw notFoundWorkflow(id);
           }
           // Decompressing up to 64 MiB is CPU work: never on the event loop.
-          return cpu.executeBlocking(() -> StoredInput.json(stored.get()), false);
+          return onCpu(() -> StoredInput.json(stored.get()));
         })
         .onSuccess(json -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
             .end(Buffer.buffer(json)))
