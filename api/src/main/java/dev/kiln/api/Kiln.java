@@ -1,5 +1,6 @@
 package dev.kiln.api;
 
+import dev.kiln.engine.BackgroundPriority;
 import dev.kiln.engine.Engine;
 import dev.kiln.engine.EngineContext;
 import dev.kiln.engine.config.ConfigException;
@@ -81,7 +82,7 @@ public final class Kiln implements AutoCloseable {
               .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true))))
           .withMetrics(new MicrometerMetricsFactory(metrics))
           .build();
-      ProcessPools pools = pools(vertx, url, config);
+      ProcessPools pools = pools(vertx, url, config, embedded.isPresent());
       Clock clock = Clock.systemUTC();
       EngineContext engine = new EngineContext(config, pools.engine(), specs, handlers, clock, EngineContext.newNodeId(),
           metrics);
@@ -128,8 +129,13 @@ public final class Kiln implements AutoCloseable {
    * <p>The live streams' reader of task_history gets one connection of its own, on top: under load
    * it reads on nearly every notification, and in the API's pool it held one of the connections
    * that status reads wait for (with two more taken by submissions, they queued for up to 45 ms).
+   *
+   * <p>When Kiln runs its own PostgreSQL ({@code ownServer}), the server processes behind the
+   * engine's sessions get KILN_BACKGROUND_NICE, as the handler threads do: the engine's claims,
+   * completions and result writes then yield the cores to the event loops and the API's sessions.
+   * A server Kiln does not own is left alone: its process ids are not this machine's to look up.
    */
-  static ProcessPools pools(Vertx vertx, DatabaseUrl url, KilnConfig config) {
+  static ProcessPools pools(Vertx vertx, DatabaseUrl url, KilnConfig config, boolean ownServer) {
     int size = config.databasePoolSize();
     boolean api = config.runs(Role.API);
     boolean engine = config.runs(Role.ORCHESTRATOR) || config.runs(Role.WORKER);
@@ -138,7 +144,8 @@ public final class Kiln implements AutoCloseable {
     return new ProcessPools(
         Pools.create(vertx, url, "kiln-api", apiSize, Pools.Commits.DURABLE),
         Pools.create(vertx, url, "kiln-events", 1, Pools.Commits.DURABLE),
-        Pools.create(vertx, url, "kiln-engine", engineSize, Pools.Commits.NOT_AWAITED));
+        Pools.create(vertx, url, "kiln-engine", engineSize, Pools.Commits.NOT_AWAITED,
+            ownServer ? Optional.of(new BackgroundPriority(config.backgroundNice())::applyToProcess) : Optional.empty()));
   }
 
   private static <T> T await(Future<T> future) {

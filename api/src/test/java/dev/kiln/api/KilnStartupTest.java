@@ -1,6 +1,7 @@
 package dev.kiln.api;
 
 import static dev.kiln.engine.testing.TestDatabase.queryLong;
+import static dev.kiln.engine.testing.TestDatabase.queryLongs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.engine.config.DatabaseUrl;
@@ -13,9 +14,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +43,15 @@ class KilnStartupTest {
       // Durable, unlike the library's test defaults: a commit is on disk before Kiln answers.
       assertThat(queryLong(first.databaseUrl(), "SELECT count(*) FROM pg_settings WHERE name IN ('fsync', "
           + "'synchronous_commit', 'full_page_writes') AND setting = 'on'")).isEqualTo(3);
+      // Its own server: the engine's sessions yield the cores to the API's (KILN_BACKGROUND_NICE, 10).
+      first.pools().api().query("SELECT 1").execute().await();
+      first.pools().engine().query("SELECT 1").execute().await();
+      if (Files.exists(Path.of("/proc/self/stat"))) {
+        assertThat(serverNice(first, "kiln-engine")).isNotEmpty().containsOnly(10);
+        assertThat(serverNice(first, "kiln-api")).isNotEmpty().containsOnly(0);
+        assertThat(groupNice(first, "kiln-engine")).containsOnly(10);
+        assertThat(groupNice(first, "kiln-api")).containsOnly(0);
+      }
     }
     try (Kiln second = Kiln.start(config)) {
       assertThat(get(second, "/ready").statusCode()).isEqualTo(200);
@@ -58,6 +71,13 @@ class KilnStartupTest {
       assertThat(get(kiln, "/health").body()).isEqualTo("{\"status\":\"up\"}");
       assertThat(get(kiln, "/ready").statusCode()).isEqualTo(200);
       assertThat(queryLong(empty, "SELECT count(*) FROM flyway_schema_history WHERE success")).isPositive();
+      // Not its own server: its processes are left as they are, even when they run on this machine.
+      kiln.pools().api().query("SELECT 1").execute().await();
+      kiln.pools().engine().query("SELECT 1").execute().await();
+      if (TestDatabase.origin().equals("embedded")) {
+        assertThat(serverNice(kiln, "kiln-engine")).isNotEmpty().isEqualTo(
+            Set.copyOf(serverNice(kiln, "kiln-api")));
+      }
     }
   }
 
@@ -66,7 +86,7 @@ class KilnStartupTest {
     KilnConfig config = KilnConfig.parse(Map.of("KILN_HTTP_PORT", "0"), List.of());
     Vertx vertx = Vertx.vertx();
     try {
-      Kiln.ProcessPools pools = Kiln.pools(vertx, TestDatabase.server(), config);
+      Kiln.ProcessPools pools = Kiln.pools(vertx, TestDatabase.server(), config, false);
       // The API keeps the server's setting (on by default, or stronger: remote_apply must not be
       // downgraded); the embedded server's is on (see the test above), this test server's is not.
       assertThat(setting(pools.api())).as("API: the server's own setting").doesNotEndWith("from client");
@@ -74,6 +94,35 @@ class KilnStartupTest {
     } finally {
       vertx.close().await();
     }
+  }
+
+  /** The pids of the sessions {@code kiln} opened under {@code name} in its database. */
+  private static List<Long> sessions(Kiln kiln, String name) {
+    return queryLongs(kiln.databaseUrl(), "SELECT pid FROM pg_stat_activity WHERE application_name = '" + name
+        + "' AND datname = current_database()");
+  }
+
+  /** The distinct nice values of those sessions' server processes (field 19 of /proc/PID/stat). */
+  private static Set<Integer> serverNice(Kiln kiln, String name) throws IOException {
+    Set<Integer> values = new HashSet<>();
+    for (long pid : sessions(kiln, name)) {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      values.add(Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
+    }
+    return values;
+  }
+
+  /** The distinct autogroup nice values of those sessions' server processes (none without autogroup). */
+  private static Set<Integer> groupNice(Kiln kiln, String name) throws IOException {
+    Set<Integer> values = new HashSet<>();
+    for (long pid : sessions(kiln, name)) {
+      Path group = Path.of("/proc", Long.toString(pid), "autogroup");
+      if (Files.exists(group)) {
+        String line = Files.readString(group).trim();
+        values.add(Integer.parseInt(line.substring(line.lastIndexOf(' ') + 1)));
+      }
+    }
+    return values;
   }
 
   private static String setting(Pool pool) {

@@ -15,6 +15,11 @@ import org.slf4j.LoggerFactory;
  * privileges: each such thread runs {@code renice} on its own thread id (from /proc/thread-self)
  * the first time it works. Elsewhere, or if that fails, it logs once and changes nothing.
  * {@code KILN_BACKGROUND_NICE=0} turns it off.
+ *
+ * <p>The same applies to the embedded PostgreSQL's processes serving the engine's sessions
+ * ({@link #applyToProcess}). Each PostgreSQL backend leads a session of its own, so under Linux's
+ * autogroup scheduling (on by default on desktops and many servers) it is a scheduling group of its
+ * own, weighed equal to the whole JVM: there its own nice value changes nothing, its group's does.
  */
 public final class BackgroundPriority {
   private static final Logger log = LoggerFactory.getLogger(BackgroundPriority.class);
@@ -38,8 +43,43 @@ public final class BackgroundPriority {
     applied.set(true);
     try {
       // "/proc/thread-self" links to "<pid>/task/<tid>".
-      String tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
-      Process renice = new ProcessBuilder("renice", "-n", Integer.toString(nice), "-p", tid)
+      renice(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      warnOnce(e.toString());
+    }
+  }
+
+  /**
+   * Gives process {@code pid}, one of the same user's, the background priority: its nice value,
+   * and, when it leads its own session, its autogroup's (/proc/PID/autogroup). Blocking (a few ms).
+   */
+  public void applyToProcess(long pid) {
+    if (nice == 0) {
+      return;
+    }
+    String id = Long.toString(pid);
+    renice(id);
+    Path proc = Path.of("/proc", id);
+    Path group = proc.resolve("autogroup");
+    try {
+      if (Files.exists(group) && leadsItsSession(proc)) {
+        Files.writeString(group, Integer.toString(nice));
+      }
+    } catch (IOException | SecurityException e) {
+      warnOnce("writing " + group + ": " + e);
+    }
+  }
+
+  /** Whether the process's session id (field 6 of /proc/PID/stat) is its own id. */
+  private static boolean leadsItsSession(Path proc) throws IOException {
+    String stat = Files.readString(proc.resolve("stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return fields[3].equals(proc.getFileName().toString()); // fields[0] is field 3
+  }
+
+  private void renice(String id) {
+    try {
+      Process renice = new ProcessBuilder("renice", "-n", Integer.toString(nice), "-p", id)
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       if (!renice.waitFor(5, TimeUnit.SECONDS)) {
         renice.destroyForcibly();
@@ -56,7 +96,7 @@ public final class BackgroundPriority {
 
   private void warnOnce(String why) {
     if (warned.compareAndSet(false, true)) {
-      log.warn("could not lower the priority of background threads ({}); they run at normal priority. "
+      log.warn("could not lower the priority of background work ({}); it runs at normal priority. "
           + "Set KILN_BACKGROUND_NICE=0 to stop trying.", why);
     }
   }

@@ -26,7 +26,7 @@ public final class NotificationsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    subscriber = PgSubscriber.subscriber(vertx, url.connectOptions())
+    subscriber = PgSubscriber.subscriber(vertx, url.connectOptions().addProperty("application_name", "kiln-listen"))
         .reconnectPolicy(retries -> stopping ? -1L : Math.min(100L * (1L << Math.min(retries, 5)), 2_000L));
     subscriber.closeHandler(v -> {
       if (!stopping) {

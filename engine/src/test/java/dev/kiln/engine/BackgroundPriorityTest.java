@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,83 @@ class BackgroundPriorityTest {
       }
       // Other tests' workers (at the default, 10) may share this JVM; 5 is this harness's alone.
       assertThat(handlerThreads).as("nice values of the threads named kiln-handlers").contains(5);
+    }
+  }
+
+  /** A process's autogroup nice value ("/autogroup-123 nice 10"), or empty without autogroup support. */
+  static OptionalInt groupNice(long pid) throws IOException {
+    Path group = Path.of("/proc", Long.toString(pid), "autogroup");
+    if (!Files.exists(group)) {
+      return OptionalInt.empty();
+    }
+    String line = Files.readString(group).trim();
+    return OptionalInt.of(Integer.parseInt(line.substring(line.lastIndexOf(' ') + 1)));
+  }
+
+  private static long session(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]);
+  }
+
+  private static Process sleeper(String... prefix) throws IOException {
+    List<String> command = new ArrayList<>(List.of(prefix));
+    command.addAll(List.of("sleep", "60"));
+    return new ProcessBuilder(command).start();
+  }
+
+  @Test
+  void lowers_a_process_that_leads_its_session_and_its_scheduling_group() throws Exception {
+    assumeLinuxWithRenice();
+    // setsid(1) execs sleep in a new session (it forks only when already a group leader, which a
+    // child of the JVM is not), as PostgreSQL does for each backend.
+    Process leader = sleeper("setsid");
+    try {
+      assumeTrue(awaitSession(leader), "setsid started sleep as its own session");
+      new BackgroundPriority(6).applyToProcess(leader.pid());
+      assertThat(nice(Path.of("/proc", Long.toString(leader.pid())))).isEqualTo(6);
+      groupNice(leader.pid()).ifPresent(n -> assertThat(n).as("its autogroup").isEqualTo(6));
+    } finally {
+      leader.destroyForcibly().waitFor();
+    }
+  }
+
+  private static boolean awaitSession(Process p) throws Exception {
+    for (int i = 0; i < 200 && p.isAlive(); i++) {
+      if (session(p.pid()) == p.pid()) {
+        return true;
+      }
+      Thread.sleep(10);
+    }
+    return false;
+  }
+
+  @Test
+  void leaves_the_scheduling_group_alone_when_the_process_shares_it() throws Exception {
+    assumeLinuxWithRenice();
+    long me = ProcessHandle.current().pid();
+    OptionalInt before = groupNice(me);
+    Process follower = sleeper(); // in the JVM's session, so in the JVM's autogroup
+    try {
+      new BackgroundPriority(6).applyToProcess(follower.pid());
+      assertThat(nice(Path.of("/proc", Long.toString(follower.pid())))).isEqualTo(6);
+      assertThat(groupNice(me)).as("the JVM's own autogroup, shared with the child").isEqualTo(before);
+    } finally {
+      follower.destroyForcibly().waitFor();
+    }
+  }
+
+  @Test
+  void a_process_that_is_gone_or_zero_changes_nothing_and_throws_nothing() throws Exception {
+    assumeLinuxWithRenice();
+    // No process has pid_max as its id: ids run below it.
+    long noSuchProcess = Long.parseLong(Files.readString(Path.of("/proc/sys/kernel/pid_max")).trim());
+    new BackgroundPriority(6).applyToProcess(noSuchProcess);
+    Process child = sleeper();
+    try {
+      new BackgroundPriority(0).applyToProcess(child.pid());
+      assertThat(nice(Path.of("/proc", Long.toString(child.pid())))).isEqualTo(nice(threadSelf()));
+    } finally {
+      child.destroyForcibly().waitFor();
     }
   }
 }

@@ -4,14 +4,21 @@ import dev.kiln.engine.config.DatabaseUrl;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.ClientBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds a process's PostgreSQL pools: one for the API, whose commits are durable, and one for the
  * engine roles, whose commits are not waited for. Verticles never open their own.
  */
 public final class Pools {
+  private static final Logger log = LoggerFactory.getLogger(Pools.class);
+
   private Pools() {}
 
   /** Whether a commit waits for its WAL to reach disk. */
@@ -39,16 +46,38 @@ public final class Pools {
    * 14 MB input.) Connections open on first use, so a pool a process's roles never use costs none.
    */
   public static Pool create(Vertx vertx, DatabaseUrl url, String name, int size, Commits commits) {
+    return create(vertx, url, name, size, commits, Optional.empty());
+  }
+
+  /**
+   * Like {@link #create(Vertx, DatabaseUrl, String, int, Commits)}; with {@code serverProcess},
+   * each new connection's server process id (pg_backend_pid) is handed to it, on a worker thread,
+   * before the pool hands the connection out. If that fails, the connection is used all the same.
+   * Only for a server Kiln runs itself: the id is only meaningful on the server's machine.
+   */
+  public static Pool create(Vertx vertx, DatabaseUrl url, String name, int size, Commits commits,
+      Optional<LongConsumer> serverProcess) {
     PgConnectOptions connect = url.connectOptions();
+    // Names the pool's sessions in pg_stat_activity, so an operator can tell what each one serves.
+    connect.addProperty("application_name", name);
     if (commits == Commits.NOT_AWAITED) {
       // A startup parameter: set per connection, whatever the server's default.
       connect.addProperty("synchronous_commit", "off");
     }
-    return PgBuilder.pool()
+    ClientBuilder<Pool> builder = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(size).setName(name).setShared(true).setMaxWaitQueueSize(10_000)
             .setEventLoopSize(1))
         .connectingTo(connect)
-        .using(vertx)
-        .build();
+        .using(vertx);
+    serverProcess.ifPresent(setup -> builder.withConnectHandler(connection -> connection
+        .query("SELECT pg_backend_pid()").execute()
+        .compose(rows -> vertx.executeBlocking(() -> {
+          setup.accept(rows.iterator().next().getInteger(0));
+          return null;
+        }, false))
+        .onFailure(e -> log.warn("setting up {}'s server process failed: {}", name, e.toString()))
+        // Closing hands the connection to the pool, whatever happened above.
+        .onComplete(done -> connection.close())));
+    return builder.build();
   }
 }

@@ -1,0 +1,64 @@
+package dev.kiln.engine.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.engine.config.DatabaseUrl;
+import dev.kiln.engine.testing.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PoolsTest {
+  private final Vertx vertx = Vertx.vertx();
+  private final DatabaseUrl url = TestDatabase.server();
+
+  @AfterEach
+  void close() {
+    vertx.close().await();
+  }
+
+  /** The server process ids behind {@code pool}'s connections, {@code n} of them held at once. */
+  private static Set<Long> backendPids(Pool pool, int n) {
+    Set<Long> pids = ConcurrentHashMap.newKeySet();
+    List<SqlConnection> held = IntStream.range(0, n).mapToObj(i -> pool.getConnection().await()).toList();
+    for (SqlConnection connection : held) {
+      pids.add(connection.query("SELECT pg_backend_pid()").execute().await().iterator().next().getLong(0));
+    }
+    held.forEach(connection -> connection.close().await());
+    return pids;
+  }
+
+  @Test
+  void hands_each_new_connections_server_process_to_the_setup_before_using_it_and_names_the_sessions() {
+    Set<Long> seen = ConcurrentHashMap.newKeySet();
+    Pool pool = Pools.create(vertx, url, "kiln-pools-test", 3, Pools.Commits.DURABLE, Optional.of(seen::add));
+    Set<Long> used = backendPids(pool, 3);
+    assertThat(used).hasSize(3);
+    assertThat(seen).as("every connection the pool handed out was set up first").containsAll(used);
+    List<String> names = StreamSupport.stream(pool.preparedQuery(
+            "SELECT application_name FROM pg_stat_activity WHERE pid = ANY($1)")
+        .execute(Tuple.of(used.toArray(Long[]::new))).await().spliterator(), false)
+        .map(row -> row.getString(0)).toList();
+    assertThat(names).containsOnly("kiln-pools-test").hasSize(3);
+  }
+
+  @Test
+  void a_failing_setup_is_logged_and_the_connection_is_used_all_the_same() {
+    Pool pool = Pools.create(vertx, url, "kiln-pools-test", 2, Pools.Commits.DURABLE, Optional.of(pid -> {
+      throw new IllegalStateException("no priority for " + pid);
+    }));
+    Row row = pool.query("SELECT 41 + 1").execute().await().iterator().next();
+    assertThat(row.getInteger(0)).isEqualTo(42);
+    assertThat(backendPids(pool, 2)).hasSize(2);
+  }
+}
