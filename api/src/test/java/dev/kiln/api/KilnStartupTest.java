@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.engine.config.DatabaseUrl;
 import dev.kiln.engine.config.KilnConfig;
+import dev.kiln.engine.testing.Proc;
 import dev.kiln.engine.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -16,10 +17,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,27 +104,15 @@ class KilnStartupTest {
         + "' AND datname = current_database()");
   }
 
-  /** The distinct nice values of those sessions' server processes (field 19 of /proc/PID/stat). */
-  private static Set<Integer> serverNice(Kiln kiln, String name) throws IOException {
-    Set<Integer> values = new HashSet<>();
-    for (long pid : sessions(kiln, name)) {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      values.add(Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
-    }
-    return values;
+  /** The distinct nice values of those sessions' server processes. */
+  private static Set<Integer> serverNice(Kiln kiln, String name) {
+    return sessions(kiln, name).stream().map(pid -> Proc.nice(Proc.of(pid))).collect(Collectors.toSet());
   }
 
   /** The distinct autogroup nice values of those sessions' server processes (none without autogroup). */
-  private static Set<Integer> groupNice(Kiln kiln, String name) throws IOException {
-    Set<Integer> values = new HashSet<>();
-    for (long pid : sessions(kiln, name)) {
-      Path group = Path.of("/proc", Long.toString(pid), "autogroup");
-      if (Files.exists(group)) {
-        String line = Files.readString(group).trim();
-        values.add(Integer.parseInt(line.substring(line.lastIndexOf(' ') + 1)));
-      }
-    }
-    return values;
+  private static Set<Integer> groupNice(Kiln kiln, String name) {
+    return sessions(kiln, name).stream().map(Proc::groupNice).filter(OptionalInt::isPresent)
+        .map(OptionalInt::getAsInt).collect(Collectors.toSet());
   }
 
   private static String setting(Pool pool) {

@@ -1,14 +1,18 @@
 package dev.kiln.engine;
 
+import static dev.kiln.engine.testing.Proc.groupNice;
+import static dev.kiln.engine.testing.Proc.nice;
+import static dev.kiln.engine.testing.Proc.session;
+import static dev.kiln.engine.testing.Proc.threadSelf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kiln.engine.testing.EngineHarness;
+import dev.kiln.engine.testing.Proc;
 import dev.kiln.handlers.HandlerRegistry;
 import dev.kiln.handlers.SamplePayloads;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,25 +26,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class BackgroundPriorityTest {
-
-  /** A thread's nice value, field 19 of its /proc stat (after the parenthesised name). */
-  private static int nice(Path task) {
-    try {
-      String stat = Files.readString(task.resolve("stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Integer.parseInt(fields[16]); // field 19 overall; fields[0] is field 3
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Path threadSelf() {
-    try {
-      return Path.of("/proc").resolve(Files.readSymbolicLink(Path.of("/proc/thread-self")));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   private static void assumeLinuxWithRenice() {
     assumeTrue(Files.exists(Path.of("/proc/thread-self")), "Linux /proc");
@@ -105,21 +90,6 @@ class BackgroundPriorityTest {
     }
   }
 
-  /** A process's autogroup nice value ("/autogroup-123 nice 10"), or empty without autogroup support. */
-  static OptionalInt groupNice(long pid) throws IOException {
-    Path group = Path.of("/proc", Long.toString(pid), "autogroup");
-    if (!Files.exists(group)) {
-      return OptionalInt.empty();
-    }
-    String line = Files.readString(group).trim();
-    return OptionalInt.of(Integer.parseInt(line.substring(line.lastIndexOf(' ') + 1)));
-  }
-
-  private static long session(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-    return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]);
-  }
-
   private static Process sleeper(String... prefix) throws IOException {
     List<String> command = new ArrayList<>(List.of(prefix));
     command.addAll(List.of("sleep", "60"));
@@ -135,7 +105,7 @@ class BackgroundPriorityTest {
     try {
       assumeTrue(awaitSession(leader), "setsid started sleep as its own session");
       new BackgroundPriority(6).applyToProcess(leader.pid());
-      assertThat(nice(Path.of("/proc", Long.toString(leader.pid())))).isEqualTo(6);
+      assertThat(nice(Proc.of(leader.pid()))).isEqualTo(6);
       groupNice(leader.pid()).ifPresent(n -> assertThat(n).as("its autogroup").isEqualTo(6));
     } finally {
       leader.destroyForcibly().waitFor();
@@ -160,7 +130,7 @@ class BackgroundPriorityTest {
     Process follower = sleeper(); // in the JVM's session, so in the JVM's autogroup
     try {
       new BackgroundPriority(6).applyToProcess(follower.pid());
-      assertThat(nice(Path.of("/proc", Long.toString(follower.pid())))).isEqualTo(6);
+      assertThat(nice(Proc.of(follower.pid()))).isEqualTo(6);
       assertThat(groupNice(me)).as("the JVM's own autogroup, shared with the child").isEqualTo(before);
     } finally {
       follower.destroyForcibly().waitFor();
@@ -176,7 +146,7 @@ class BackgroundPriorityTest {
     Process child = sleeper();
     try {
       new BackgroundPriority(0).applyToProcess(child.pid());
-      assertThat(nice(Path.of("/proc", Long.toString(child.pid())))).isEqualTo(nice(threadSelf()));
+      assertThat(nice(Proc.of(child.pid()))).isEqualTo(nice(threadSelf()));
     } finally {
       child.destroyForcibly().waitFor();
     }

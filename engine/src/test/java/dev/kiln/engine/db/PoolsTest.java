@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -29,7 +30,7 @@ class PoolsTest {
 
   /** The server process ids behind {@code pool}'s connections, {@code n} of them held at once. */
   private static Set<Long> backendPids(Pool pool, int n) {
-    Set<Long> pids = ConcurrentHashMap.newKeySet();
+    Set<Long> pids = new HashSet<>();
     List<SqlConnection> held = IntStream.range(0, n).mapToObj(i -> pool.getConnection().await()).toList();
     for (SqlConnection connection : held) {
       pids.add(connection.query("SELECT pg_backend_pid()").execute().await().iterator().next().getLong(0));
