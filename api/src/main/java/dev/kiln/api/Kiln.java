@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,11 +142,13 @@ public final class Kiln implements AutoCloseable {
     boolean engine = config.runs(Role.ORCHESTRATOR) || config.runs(Role.WORKER);
     int apiSize = api && engine ? Math.max(2, size / 4) : size;
     int engineSize = api && engine ? Math.max(2, size - apiSize) : size;
+    Optional<LongConsumer> engineServerProcess = ownServer
+        ? Optional.of(new BackgroundPriority(config.backgroundNice())::applyToProcess)
+        : Optional.empty();
     return new ProcessPools(
         Pools.create(vertx, url, "kiln-api", apiSize, Pools.Commits.DURABLE),
         Pools.create(vertx, url, "kiln-events", 1, Pools.Commits.DURABLE),
-        Pools.create(vertx, url, "kiln-engine", engineSize, Pools.Commits.NOT_AWAITED,
-            ownServer ? Optional.of(new BackgroundPriority(config.backgroundNice())::applyToProcess) : Optional.empty()));
+        Pools.create(vertx, url, "kiln-engine", engineSize, Pools.Commits.NOT_AWAITED, engineServerProcess));
   }
 
   private static <T> T await(Future<T> future) {

@@ -26,7 +26,8 @@ public final class BackgroundPriority {
 
   private final int nice;
   private final ThreadLocal<Boolean> applied = ThreadLocal.withInitial(() -> false);
-  private final AtomicBoolean warned = new AtomicBoolean();
+  /** One warning per process: the worker, the API and the engine's pool each hold an instance. */
+  private static final AtomicBoolean warned = new AtomicBoolean();
 
   public BackgroundPriority(int nice) {
     if (nice < 0 || nice > 19) {
