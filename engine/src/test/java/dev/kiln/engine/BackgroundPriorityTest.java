@@ -126,6 +126,8 @@ class BackgroundPriorityTest {
   void leaves_the_scheduling_group_alone_when_the_process_shares_it() throws Exception {
     assumeLinuxWithRenice();
     long me = ProcessHandle.current().pid();
+    // Empty when the JVM is in the kernel's default group (no session of its own since init's):
+    // then there is no group of the JVM's to protect, and only the child's nice value is checked.
     OptionalInt before = groupNice(me);
     Process follower = sleeper(); // in the JVM's session, so in the JVM's autogroup
     try {

@@ -44,7 +44,12 @@ public final class Proc {
     return Long.parseLong(statFields(of(pid))[3]);
   }
 
-  /** The nice value of process {@code pid}'s autogroup ("/autogroup-123 nice 10"); empty without autogroups. */
+  /**
+   * The nice value of process {@code pid}'s autogroup ("/autogroup-123 nice 10"). Empty without
+   * autogroups, and for a process in the kernel's default group, which has none of its own: there
+   * the file is empty (as for a process whose session descends from init's without a setsid, such
+   * as a CI job run straight under the machine's init).
+   */
   public static OptionalInt groupNice(long pid) {
     Path group = of(pid).resolve("autogroup");
     if (!Files.exists(group)) {
@@ -52,6 +57,9 @@ public final class Proc {
     }
     try {
       String line = Files.readString(group).trim();
+      if (line.isEmpty()) {
+        return OptionalInt.empty();
+      }
       return OptionalInt.of(Integer.parseInt(line.substring(line.lastIndexOf(' ') + 1)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
