@@ -39,23 +39,42 @@ public final class Pools {
     NOT_AWAITED
   }
 
-  /**
-   * The pool's connections share one event loop of their own. By default each stays on the event
-   * loop that first opened it, often the HTTP verticle's, and carries every role's traffic there.
-   * (Two loops of their own for one pool measured the same throughput and held 70 MB more after a
-   * 14 MB input.) Connections open on first use, so a pool a process's roles never use costs none.
-   */
+  /** Which event loop does a pool's network work: reading and writing its connections. */
+  public enum Loop {
+    /**
+     * One event loop of the pool's own, whoever calls it. For a pool several roles share: by
+     * default each connection stays on the event loop that first opened it, often the HTTP
+     * verticle's, and would carry every role's traffic there. (Two loops of their own for one pool
+     * measured the same throughput and held 70 MB more after a 14 MB input.)
+     */
+    OWN,
+    /**
+     * The event loop of the verticle that opens each connection. For a pool one verticle uses
+     * alone, the API's: a status read then goes from the HTTP request to PostgreSQL and back
+     * without waking another thread on the way out and on the way back, and each such wake-up
+     * waits for a core when the machine is saturated.
+     */
+    CALLERS
+  }
+
+  /** A pool on an event loop of its own ({@link Loop#OWN}). Connections open on first use, so a
+   * pool a process's roles never use costs none. */
   public static Pool create(Vertx vertx, DatabaseUrl url, String name, int size, Commits commits) {
-    return create(vertx, url, name, size, commits, Optional.empty());
+    return create(vertx, url, name, size, commits, Loop.OWN, Optional.empty());
+  }
+
+  /** Like {@link #create(Vertx, DatabaseUrl, String, int, Commits)}, on the given loop. */
+  public static Pool create(Vertx vertx, DatabaseUrl url, String name, int size, Commits commits, Loop loop) {
+    return create(vertx, url, name, size, commits, loop, Optional.empty());
   }
 
   /**
-   * Like {@link #create(Vertx, DatabaseUrl, String, int, Commits)}; with {@code serverProcess},
+   * Like {@link #create(Vertx, DatabaseUrl, String, int, Commits, Loop)}; with {@code serverProcess},
    * each new connection's server process id (pg_backend_pid) is handed to it, on a worker thread,
    * before the pool hands the connection out. If that fails, the connection is used all the same.
    * Only for a server Kiln runs itself: the id is only meaningful on the server's machine.
    */
-  public static Pool create(Vertx vertx, DatabaseUrl url, String name, int size, Commits commits,
+  public static Pool create(Vertx vertx, DatabaseUrl url, String name, int size, Commits commits, Loop loop,
       Optional<LongConsumer> serverProcess) {
     PgConnectOptions connect = url.connectOptions();
     // Names the pool's sessions in pg_stat_activity, so an operator can tell what each one serves.
@@ -66,7 +85,7 @@ public final class Pools {
     }
     ClientBuilder<Pool> builder = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(size).setName(name).setShared(true).setMaxWaitQueueSize(10_000)
-            .setEventLoopSize(1))
+            .setEventLoopSize(loop == Loop.OWN ? 1 : 0))
         .connectingTo(connect)
         .using(vertx);
     serverProcess.ifPresent(setup -> builder.withConnectHandler(connection -> connection
