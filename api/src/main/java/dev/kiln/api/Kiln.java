@@ -133,7 +133,8 @@ public final class Kiln implements AutoCloseable {
    *
    * <p>The API's pool does its network work on the HTTP verticle's event loop, the only one that
    * uses it ({@link Pools.Loop#CALLERS}): with a loop of its own, a status read woke two more
-   * threads, and on a saturated machine its p99 was 53 ms against 32 (interleaved, 6 runs each).
+   * threads, each waiting for a core on a saturated machine (status p99 median 48 ms against 40,
+   * interleaved, 9 runs each; the pool's waits over 7 ms went from 7-15 a run to 0-1).
    *
    * <p>When Kiln runs its own PostgreSQL ({@code ownServer}), the server processes behind the
    * engine's sessions get KILN_BACKGROUND_NICE, as the handler threads do: the engine's claims,
