@@ -7,6 +7,8 @@ import dev.kiln.engine.testing.EngineHarness;
 import dev.kiln.handlers.HandlerRegistry;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -72,13 +74,20 @@ class SubmitBatcherTest {
   @Test
   void when_a_batch_fails_every_submission_in_it_fails_and_later_ones_are_stored() {
     // Two go out alone at once (nothing is in flight); the next three queue and share a statement,
-    // which the row breaking a constraint (a blank type) fails as a whole.
+    // which the row breaking a constraint (a blank type) fails as a whole. A lock that every insert
+    // waits for keeps the first two in flight until all five are submitted: without it, one that
+    // finished early would let the next go out alone (seen once in CI).
     Instant now = Instant.now();
+    SqlConnection holder = h.pool.getConnection().await();
+    Transaction lock = holder.begin().await();
+    holder.query("LOCK TABLE workflows IN EXCLUSIVE MODE").execute().await();
     Future<Long> first = batcher.submit("t", z("{}"), now);
     Future<Long> second = batcher.submit("t", z("{}"), now);
     Future<Long> a = batcher.submit("t", z("{\"a\": 1}"), now);
     Future<Long> broken = batcher.submit("", z("{}"), now);
     Future<Long> c = batcher.submit("t", z("{\"c\": 3}"), now);
+    lock.commit().await();
+    holder.close().await();
     EngineHarness.await(first);
     EngineHarness.await(second);
     for (Future<Long> f : List.of(a, broken, c)) {
