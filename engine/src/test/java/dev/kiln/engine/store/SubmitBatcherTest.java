@@ -76,7 +76,7 @@ class SubmitBatcherTest {
     // Two go out alone at once (nothing is in flight); the next three queue and share a statement,
     // which the row breaking a constraint (a blank type) fails as a whole. A lock that every insert
     // waits for keeps the first two in flight until all five are submitted: without it, one that
-    // finished early would let the next go out alone (seen once in CI).
+    // finished early would let the next go out alone (seen once, in a clean-clone run of .ci/run).
     Instant now = Instant.now();
     SqlConnection holder = h.pool.getConnection().await();
     Transaction lock = holder.begin().await();
