@@ -59,6 +59,9 @@ public record DatabaseUrl(String host, int port, String database, String user, S
     return "jdbc:postgresql://" + hostForUrl() + ":" + port + "/" + database;
   }
 
+  /** Longest statement the connection's prepared-statement cache keeps (see connectOptions). */
+  public static final int STATEMENT_CACHE_SQL_LIMIT = 16_384;
+
   public PgConnectOptions connectOptions() {
     PgConnectOptions options = new PgConnectOptions()
         .setHost(host)
@@ -66,6 +69,9 @@ public record DatabaseUrl(String host, int port, String database, String user, S
         .setDatabase(database)
         .setUser(user)
         .setCachePreparedStatements(true)
+        // The client caches only statements up to this many characters (2,048 by default): a
+        // longer one, such as the finaliser's, was parsed and planned again on every call.
+        .setPreparedStatementCacheSqlLimit(STATEMENT_CACHE_SQL_LIMIT)
         .setPipeliningLimit(256);
     if (password != null) {
       options.setPassword(password);
