@@ -329,6 +329,26 @@ class WorkflowRunTest {
   }
 
   @Test
+  void the_worker_that_completes_a_workflows_last_task_finalises_it_without_an_orchestrator() {
+    // No notifications, no poll: once the orchestrator has expanded the workflow and gone, only
+    // the worker can finish it.
+    try (EngineHarness h = EngineHarness.create(constantDiamond(), List.of(DIAMOND), Clock.systemUTC(),
+        Map.of("KILN_LISTEN", "false", "KILN_POLL_INTERVAL", "1h"))) {
+      String orchestrator = h.deployOrchestrator("expander");
+      long id = h.submit("diamond", "{}");
+      h.wake();
+      h.awaitValue(WAIT, "SELECT count(*) FROM tasks WHERE workflow_id = $1", v -> ((Number) v).longValue() == 4, id);
+      h.undeploy(orchestrator);
+      h.deployWorker("worker");
+      h.wake();
+      h.awaitWorkflowStatus(id, "completed", WAIT);
+      assertThat(h.query("SELECT w.result::text = t.output::text FROM workflows w JOIN tasks t ON t.workflow_id = w.id "
+          + "AND t.task_type = 'd' WHERE w.id = $1", id).iterator().next().getBoolean(0))
+          .as("the result is the final task's output").isTrue();
+    }
+  }
+
+  @Test
   void a_workflow_of_an_unknown_type_fails_with_a_message_instead_of_waiting_forever() {
     HandlerRegistry reg = constantDiamond();
     try (EngineHarness h = EngineHarness.create(reg, List.of(DIAMOND), Clock.systemUTC(), Map.of()).startEngine()) {

@@ -1,9 +1,11 @@
 package dev.kiln.engine.store;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
@@ -182,7 +184,12 @@ public final class TaskStore {
   }
 
   public Future<List<ClaimedTask>> claim(Instant now, int limit, String workerId, Duration lease, String[] typesNeedingInput) {
-    return pool.preparedQuery(CLAIM)
+    return claim(pool, now, limit, workerId, lease, typesNeedingInput);
+  }
+
+  private static Future<List<ClaimedTask>> claim(SqlClient client, Instant now, int limit, String workerId, Duration lease,
+      String[] typesNeedingInput) {
+    return client.preparedQuery(CLAIM)
         .execute(Tuple.of(at(now), limit, workerId, at(now.plus(lease)), typesNeedingInput))
         .map(rows -> {
           Map<Long, SharedInput> inputs = new HashMap<>();
@@ -212,6 +219,48 @@ public final class TaskStore {
 
   /** Records the completions; returns the ids of those accepted (the others were fenced off). */
   public Future<List<Long>> completeMany(List<Completion> completions, Instant now) {
+    return completeMany(pool, completions, now);
+  }
+
+  /** What {@link #completeThenFinalizeAndClaim} did: each part succeeds or fails on its own. */
+  public record Flushed(Future<List<Long>> completed, Future<Integer> finalized, Future<List<ClaimedTask>> claimed) {}
+
+  /**
+   * Records the completions, then finalises the given workflows that are done (see
+   * {@link WorkflowStore#finalizeDone}), then claims up to {@code claimLimit} ready tasks: on one
+   * connection and without waiting in between. The client sends each statement behind the one
+   * before (pipelining) and the server runs it once that one has committed, so the finaliser sees
+   * the last task completed and the claim sees the tasks the completions made ready. That saves
+   * the worker a round trip per step of a chain, and the workflow the notification to an
+   * orchestrator and its finaliser's round trip. The parts are separate transactions: a failed
+   * completion does not undo the claim, whose tasks are the worker's all the same. No workflows to
+   * finalise, or a limit of 0, leave that statement out.
+   */
+  public Flushed completeThenFinalizeAndClaim(List<Completion> completions, Instant now, Long[] finalizeWorkflows,
+      int claimLimit, String workerId, Duration lease, String[] typesNeedingInput) {
+    Promise<List<Long>> completed = Promise.promise();
+    Promise<Integer> finalized = Promise.promise();
+    Promise<List<ClaimedTask>> claimed = Promise.promise();
+    pool.withConnection(connection -> {
+      Future<List<Long>> done = completeMany(connection, completions, now);
+      Future<Integer> finished = WorkflowStore.finalizeDone(connection, finalizeWorkflows, now);
+      Future<List<ClaimedTask>> next = claimLimit > 0
+          ? claim(connection, now, claimLimit, workerId, lease, typesNeedingInput)
+          : Future.succeededFuture(List.of());
+      done.onComplete(completed);
+      finished.onComplete(finalized);
+      next.onComplete(claimed);
+      return Future.join(done, finished, next);
+    }).onFailure(err -> {
+      // No connection (or it broke): whichever part has no answer yet failed with it.
+      completed.tryFail(err);
+      finalized.tryFail(err);
+      claimed.tryFail(err);
+    });
+    return new Flushed(completed.future(), finalized.future(), claimed.future());
+  }
+
+  private static Future<List<Long>> completeMany(SqlClient client, List<Completion> completions, Instant now) {
     int n = completions.size();
     Long[] ids = new Long[n];
     Integer[] attempts = new Integer[n];
@@ -226,7 +275,7 @@ public final class TaskStore {
       durations[i] = c.durationMillis();
       verdicts[i] = c.verdict();
     }
-    return pool.preparedQuery(COMPLETE_MANY)
+    return client.preparedQuery(COMPLETE_MANY)
         .execute(Tuple.of(ids, attempts, outputs, durations, at(now), verdicts))
         .map(rows -> {
           List<Long> accepted = new ArrayList<>(rows.size());

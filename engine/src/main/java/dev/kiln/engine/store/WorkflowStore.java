@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -191,10 +192,14 @@ public final class WorkflowStore {
 
   /** Finalises those of {@code workflowIds} that are done; returns how many it finished. */
   public Future<Integer> finalizeDone(Long[] workflowIds, Instant now) {
+    return finalizeDone(pool, workflowIds, now);
+  }
+
+  static Future<Integer> finalizeDone(SqlClient client, Long[] workflowIds, Instant now) {
     if (workflowIds.length == 0) {
       return Future.succeededFuture(0);
     }
-    return pool.preparedQuery(FINALIZE).execute(Tuple.of(workflowIds, at(now))).map(rows -> rows.size());
+    return client.preparedQuery(FINALIZE).execute(Tuple.of(workflowIds, at(now))).map(rows -> rows.size());
   }
 
   public Future<List<Long>> runningAfter(long cursor, int limit) {

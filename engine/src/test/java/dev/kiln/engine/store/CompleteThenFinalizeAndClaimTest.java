@@ -1,0 +1,94 @@
+package dev.kiln.engine.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.engine.testing.EngineHarness;
+import dev.kiln.engine.testing.Handlers;
+import dev.kiln.handlers.HandlerRegistry;
+import io.vertx.pgclient.PgException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A worker's completion batch with the finaliser and a claim pipelined behind it on one
+ * connection: each statement sees what the one before committed, and each part stands alone.
+ */
+class CompleteThenFinalizeAndClaimTest {
+  private static final String SPEC = """
+      {"workflow_type": "fanout", "tasks": [
+        {"task_type": "a"}, {"task_type": "b"}, {"task_type": "c", "depends_on": ["a"]}]}
+      """;
+  private static final Duration LEASE = Duration.ofMinutes(1);
+  private static final String[] NO_INPUT = new String[0];
+
+  /** Workflows get expanded into tasks; nothing claims them but the test. */
+  private static EngineHarness orchestratorOnly() {
+    HandlerRegistry reg = new HandlerRegistry(List.of(Handlers.constant("a"), Handlers.constant("b"),
+        Handlers.constant("c")));
+    return EngineHarness.create(reg, List.of(SPEC), Clock.systemUTC(), Map.of("KILN_ROLES", "orchestrator"))
+        .startEngine();
+  }
+
+  private static long submitAndExpand(EngineHarness h) {
+    long id = h.submit("fanout", "{}");
+    h.awaitValue(Duration.ofSeconds(20), "SELECT count(*) FROM tasks WHERE workflow_id = $1",
+        v -> ((Number) v).longValue() == 3, id);
+    return id;
+  }
+
+  private static TaskStore.Completion done(ClaimedTask task, String output) {
+    return new TaskStore.Completion(task.id(), task.attempt(), output, null, 1);
+  }
+
+  @Test
+  void the_claim_gets_what_the_completion_made_ready_and_the_finaliser_finishes_the_workflow_once_done() {
+    try (EngineHarness h = orchestratorOnly()) {
+      long id = submitAndExpand(h);
+      TaskStore store = new TaskStore(h.pool);
+      List<ClaimedTask> first = EngineHarness.await(store.claim(h.clock.instant(), 5, "w1", LEASE, NO_INPUT));
+      assertThat(first).extracting(ClaimedTask::taskType).containsExactly("a", "b");
+
+      TaskStore.Flushed flushed = store.completeThenFinalizeAndClaim(List.of(done(first.get(0), "{\"from\": \"a\"}")),
+          h.clock.instant(), new Long[] {id}, 5, "w1", LEASE, NO_INPUT);
+      assertThat(EngineHarness.await(flushed.completed())).containsExactly(first.get(0).id());
+      assertThat(EngineHarness.await(flushed.finalized())).as("b is still running").isZero();
+      List<ClaimedTask> next = EngineHarness.await(flushed.claimed());
+      assertThat(next).extracting(ClaimedTask::taskType).containsExactly("c");
+      assertThat(next.get(0).upstreamJson()).contains("\"from\": \"a\"");
+
+      TaskStore.Flushed last = store.completeThenFinalizeAndClaim(
+          List.of(done(first.get(1), "{}"), done(next.get(0), "{\"final\": true}")), h.clock.instant(),
+          new Long[] {id}, 0, "w1", LEASE, NO_INPUT);
+      assertThat(EngineHarness.await(last.completed())).hasSize(2);
+      assertThat(EngineHarness.await(last.finalized())).isEqualTo(1);
+      assertThat(EngineHarness.await(last.claimed())).as("a limit of 0 claims nothing").isEmpty();
+      assertThat(h.workflowStatus(id)).isEqualTo("completed");
+    }
+  }
+
+  @Test
+  void a_completion_that_fails_leaves_the_claim_behind_it_standing() {
+    try (EngineHarness h = orchestratorOnly()) {
+      long id = submitAndExpand(h);
+      TaskStore store = new TaskStore(h.pool);
+      List<ClaimedTask> first = EngineHarness.await(store.claim(h.clock.instant(), 1, "w1", LEASE, NO_INPUT));
+      assertThat(first).extracting(ClaimedTask::taskType).containsExactly("a");
+
+      // Output that is not JSON: PostgreSQL refuses the whole completion statement.
+      TaskStore.Flushed flushed = store.completeThenFinalizeAndClaim(List.of(done(first.get(0), "{not json")),
+          h.clock.instant(), new Long[] {id}, 5, "w1", LEASE, NO_INPUT);
+      assertThatThrownBy(() -> flushed.completed().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(PgException.class);
+      assertThat(EngineHarness.await(flushed.finalized())).isZero();
+      // The claim still ran and its task is the worker's; c is not ready, a never completed.
+      assertThat(EngineHarness.await(flushed.claimed())).extracting(ClaimedTask::taskType).containsExactly("b");
+      assertThat(h.count("SELECT count(*) FROM tasks WHERE workflow_id = $1 AND status = 'running' AND locked_by = 'w1'",
+          id)).isEqualTo(2);
+    }
+  }
+}
