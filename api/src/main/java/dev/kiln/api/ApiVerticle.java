@@ -165,6 +165,9 @@ public final class ApiVerticle extends VerticleBase {
     gauge("kiln.workflows", "running", "workflows_running", workflows);
     Gauge.builder("kiln.sse.clients", events, EventHub::clients).description("Connected Server-Sent Events clients")
         .register(metrics);
+    io.micrometer.core.instrument.FunctionCounter.builder("kiln.sse.history.reads", events, EventHub::historyReads)
+        .description("Reads of task_history for live streams (none while no client is connected)")
+        .register(metrics);
     refreshBacklog();
     vertx.setPeriodic(10_000, id -> refreshBacklog());
   }

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * visible yet it waits until the transaction holding it commits or is known to have rolled back
  * (see {@link #gapIsFinal}); a reader that skipped it would lose it. A client reconnecting with
  * Last-Event-ID gets the rows it missed from the table, then the live ones, without gaps or
- * repeats. Runs on one event loop.
+ * repeats. With no client connected it reads nothing at all: the first client after such a spell
+ * settles the cursor afresh (see {@link #follow}). Runs on one event loop.
  */
 final class EventHub {
   private static final Logger log = LoggerFactory.getLogger(EventHub.class);
@@ -72,11 +73,17 @@ final class EventHub {
   private final Vertx vertx;
   private final Pool pool;
   private final long pollMs;
+  /** The last id passed on; -1 while no client listens (the tailer then reads nothing). */
   private long cursor = -1;
+  /** Settling the cursor for the first client after an idle spell; null when not following. */
+  private Future<Void> following;
+  /** Clients between their request and their registration: the tailer must not go idle under them. */
+  private int connecting;
+  private long historyReads;
   private boolean fetching;
   private boolean fetchAgain;
   private long retryTimer = -1;
-  private final GapWait gap = new GapWait();
+  private GapWait gap = new GapWait();
   private final List<Long> timers = new ArrayList<>();
   private final Set<Client> everything = new LinkedHashSet<>();
   private final Map<Long, Set<Client>> byWorkflow = new HashMap<>();
@@ -113,10 +120,35 @@ final class EventHub {
       if (h == 0 || h > cursor) {
         fetch();
       }
-    }).completion().compose(v -> settledNewest()).map(newest -> {
-      cursor = newest;
-      return null;
-    });
+    }).completion();
+  }
+
+  /**
+   * Makes the tailer follow the history, for a client about to register: at once when it already
+   * does, else once the cursor is settled at the newest final id. Events from before that are the
+   * table's to replay (Last-Event-ID), never the live tail's.
+   */
+  private Future<Void> follow() {
+    if (following == null) {
+      Future<Void> settling = settledNewest().map(newest -> {
+        cursor = newest;
+        gap = new GapWait();
+        return null;
+      });
+      following = settling;
+      settling.onFailure(err -> {
+        if (following == settling) {
+          following = null;
+        }
+      });
+    }
+    return following;
+  }
+
+  /** Runs {@code register} once the tailer follows, keeping it from going idle meanwhile. */
+  private Future<Void> whileConnecting(java.util.function.Supplier<Future<Void>> register) {
+    connecting++;
+    return follow().compose(v -> register.get()).onComplete(ar -> connecting--);
   }
 
   /**
@@ -155,11 +187,11 @@ final class EventHub {
   /** GET /workflows/{id}/events: the workflow's history so far (after Last-Event-ID), then live. */
   void streamWorkflow(RoutingContext ctx, long workflowId) {
     long lastEventId = lastEventId(ctx);
-    pool.preparedQuery("SELECT 1 FROM workflows WHERE id = $1").execute(Tuple.of(workflowId))
-        .onSuccess(rows -> {
+    whileConnecting(() -> pool.preparedQuery("SELECT 1 FROM workflows WHERE id = $1").execute(Tuple.of(workflowId))
+        .map(rows -> {
       if (rows.size() == 0) {
         ctx.fail(WorkflowRoutes.notFoundWorkflow(workflowId));
-        return;
+        return null;
       }
       Client client = open(ctx, workflowId, lastEventId);
       byWorkflow.computeIfAbsent(workflowId, k -> new LinkedHashSet<>()).add(client);
@@ -171,21 +203,25 @@ final class EventHub {
             log.warn("event replay for workflow {} failed: {}", workflowId, err.toString());
             close(client);
           });
-    }).onFailure(ctx::fail);
+      return null;
+    })).onFailure(ctx::fail);
   }
 
   /** GET /events: every workflow's changes, live (after Last-Event-ID: the missed ones first). */
   void streamAll(RoutingContext ctx) {
     String header = ctx.request().getHeader("Last-Event-ID");
-    long lastEventId = header == null || header.isBlank() ? cursor : lastEventId(ctx);
-    Client client = open(ctx, null, lastEventId);
-    everything.add(client);
-    replayAll(client, cursor)
-        .onSuccess(done -> finishReplay(client, null))
-        .onFailure(err -> {
-          log.warn("event replay failed: {}", err.toString());
-          close(client);
-        });
+    long resumeAfter = header == null || header.isBlank() ? -1 : lastEventId(ctx);
+    whileConnecting(() -> {
+      Client client = open(ctx, null, resumeAfter < 0 ? cursor : resumeAfter);
+      everything.add(client);
+      replayAll(client, cursor)
+          .onSuccess(done -> finishReplay(client, null))
+          .onFailure(err -> {
+            log.warn("event replay failed: {}", err.toString());
+            close(client);
+          });
+      return Future.succeededFuture();
+    }).onFailure(ctx::fail);
   }
 
   /** Sends everything after the client's last event up to {@code upTo}, a page at a time. */
@@ -269,6 +305,11 @@ final class EventHub {
     });
   }
 
+  /** Reads of the history for live streams so far (none while no client listens). */
+  long historyReads() {
+    return historyReads;
+  }
+
   private void fetch() {
     if (cursor < 0) {
       return;
@@ -277,8 +318,15 @@ final class EventHub {
       fetchAgain = true;
       return;
     }
+    if (clients() == 0 && connecting == 0) {
+      // Nobody would get what a read finds: stop following until the next client (see follow).
+      cursor = -1;
+      following = null;
+      return;
+    }
     fetching = true;
     fetchAgain = false;
+    historyReads++;
     pool.preparedQuery(TAIL).execute(Tuple.of(cursor)).onComplete(ar -> {
       fetching = false;
       if (ar.failed()) {

@@ -367,6 +367,47 @@ class EventStreamTest {
     }
   }
 
+  /** A number from /metrics in the Prometheus text format. */
+  private static double metric(String name) {
+    for (String line : server.get("/metrics").body().split("\n")) {
+      if (line.startsWith(name + " ")) {
+        return Double.parseDouble(line.substring(name.length() + 1).trim());
+      }
+    }
+    throw new AssertionError("no " + name + " in /metrics");
+  }
+
+  private static void awaitNoClients() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (metric("kiln_sse_clients") > 0) {
+      assertThat(System.nanoTime()).as("streams of earlier tests closed within 20 s").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void with_no_client_connected_the_history_is_not_read_and_the_next_client_gets_only_new_events() throws Exception {
+    awaitNoClients();
+    // One more wake-up may still be on its way from an earlier test's last client; let it pass.
+    long before = -1;
+    for (long now = (long) metric("kiln_sse_history_reads_total"); now != before; now = (long) metric("kiln_sse_history_reads_total")) {
+      before = now;
+      Thread.sleep(200);
+    }
+    long unwatched = WorkflowApiTest.submit(server, WorkflowApiTest.EXAMPLE);
+    WorkflowApiTest.awaitFinished(server, unwatched);
+    assertThat((long) metric("kiln_sse_history_reads_total")).as("history reads with nobody listening").isEqualTo(before);
+
+    try (Stream s = new Stream("/events", null)) {
+      long watched = WorkflowApiTest.submit(server, WorkflowApiTest.EXAMPLE);
+      JsonObject first = s.next();
+      // Live from the moment it connected: nothing of the workflow that finished before.
+      assertThat(first.getLong("workflow_id")).isEqualTo(watched);
+      assertThat(describe(first)).isEqualTo("*:null>pending");
+    }
+    assertThat((long) metric("kiln_sse_history_reads_total")).isGreaterThan(before);
+  }
+
   @Test
   void events_of_an_unknown_workflow_are_404() {
     assertThat(server.get("/workflows/987654/events").statusCode()).isEqualTo(404);
