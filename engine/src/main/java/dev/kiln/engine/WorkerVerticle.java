@@ -50,10 +50,13 @@ public final class WorkerVerticle extends VerticleBase {
   /** Completion batches in flight at once while completions trickle in (see {@link #flush}). */
   static final int MAX_FLUSHES = 2;
   /**
-   * Fewer handler completions than this in the current and the previous 100 ms (under 500 a
-   * second) trickle in: there is little to batch, so the worker spends statements on latency
-   * instead (see {@link #flush}). Counted per window, not as an average gap: completions come in
-   * bursts (a claimed batch runs through the slots), and one pause would swing an average.
+   * Work trickles in when, in the current and the previous 100 ms, fewer handlers than this
+   * finished (under 500 a second) and no claim brought back more tasks than the slots (or 2):
+   * there is little to batch, so the worker spends statements on latency instead (see
+   * {@link #flush}). Counted per window, not as an average gap: completions come in bursts (a
+   * claimed batch runs through the slots), and one pause would swing an average. The claim sizes
+   * keep it from feeding on itself: a worker slowed by the extras falls behind, its claims grow,
+   * and it batches again.
    */
   static final int TRICKLE_PER_WINDOW = 50;
   static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -98,10 +101,12 @@ public final class WorkerVerticle extends VerticleBase {
    */
   private boolean moreMayBeReady = true;
   private int flushesInFlight;
-  /** Handler completions in the current window and in the one before it. */
+  /** Handler completions, and the largest claim, in the current window and in the one before it. */
   private long windowStart = System.nanoTime();
   private int completedInWindow;
   private int completedInPreviousWindow;
+  private int largestClaimInWindow;
+  private int largestClaimInPreviousWindow;
   private boolean stopping;
   private Promise<Void> drained;
   private final List<ClaimedTask> claimedWhileStopping = new ArrayList<>();
@@ -260,6 +265,8 @@ public final class WorkerVerticle extends VerticleBase {
       }
       List<ClaimedTask> tasks = ar.result();
       tasks.forEach(t -> claimLatency.record(t.waitedMillis()));
+      rotateWindow(System.nanoTime());
+      largestClaimInWindow = Math.max(largestClaimInWindow, tasks.size());
       moreMayBeReady = tasks.size() == want;
       queued.addAll(tasks);
       startQueued();
@@ -289,11 +296,7 @@ public final class WorkerVerticle extends VerticleBase {
       running.remove(task.id());
       vertx.cancelTimer(r.timeoutTimer);
       long end = System.nanoTime();
-      if (end - windowStart >= WINDOW_NANOS) {
-        completedInPreviousWindow = end - windowStart < 2 * WINDOW_NANOS ? completedInWindow : 0;
-        completedInWindow = 0;
-        windowStart = end;
-      }
+      rotateWindow(end);
       completedInWindow++;
       long nanos = end - r.startNanos;
       long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
@@ -460,7 +463,22 @@ public final class WorkerVerticle extends VerticleBase {
 
   /** Whether completions arrive far enough apart that latency, not batching, is what counts. */
   private boolean trickling() {
-    return Math.max(completedInWindow, completedInPreviousWindow) < TRICKLE_PER_WINDOW;
+    rotateWindow(System.nanoTime());
+    return Math.max(completedInWindow, completedInPreviousWindow) < TRICKLE_PER_WINDOW
+        && Math.max(largestClaimInWindow, largestClaimInPreviousWindow) <= Math.max(2, slots);
+  }
+
+  /** Starts a new counting window when the current one is over (a quiet spell clears both). */
+  private void rotateWindow(long now) {
+    if (now - windowStart < WINDOW_NANOS) {
+      return;
+    }
+    boolean adjacent = now - windowStart < 2 * WINDOW_NANOS;
+    completedInPreviousWindow = adjacent ? completedInWindow : 0;
+    largestClaimInPreviousWindow = adjacent ? largestClaimInWindow : 0;
+    completedInWindow = 0;
+    largestClaimInWindow = 0;
+    windowStart = now;
   }
 
   private static boolean isDeadlock(Throwable err) {
