@@ -398,17 +398,17 @@ public final class WorkerVerticle extends VerticleBase {
   /**
    * Writes finished attempts in one statement; attempts finishing meanwhile go in the next batch.
    *
-   * <p>While completions trickle in (see {@link #TRICKLE_PER_WINDOW}), latency is what counts: a claim
+   * <p>While work trickles in (see {@link #TRICKLE_PER_WINDOW}), latency is what counts. A claim
    * goes right behind the batch on the same connection when there is room (see
    * {@link TaskStore#completeThenFinalizeAndClaim}) and picks up the tasks these completions made
-   * ready, a second batch goes while one is in flight, so two tasks
-   * finishing together need not wait in line, and the finaliser follows for the workflows whose
-   * final task is in the batch, so a finished workflow shows as finished without a trip through an
-   * orchestrator (which still finalises whatever a worker does not: failures, two last tasks on
-   * two workers). Under load, one batch goes at a time, the claim follows its answer, and
-   * finalising is left to the orchestrators, which batch it across workflows: fewer, larger
-   * statements are what throughput needs. (With these extras at every batch, a tiny-workflow run
-   * made 2 to 3 times the statements and ran at 60 to 70 % of the speed.)
+   * ready; the finaliser goes with it for the workflows whose final task is in the batch, so a
+   * finished workflow shows as finished without a trip through an orchestrator (which still
+   * finalises whatever a worker does not: failures, two last tasks on two workers); and a second
+   * batch may go while one is in flight, so two tasks finishing together need not wait in line.
+   * Under load, one batch goes at a time, the claim follows its answer, and finalising is left to
+   * the orchestrators, which batch it across workflows: fewer, larger statements are what
+   * throughput needs. (With these extras at every batch, a tiny-workflow run made 2 to 3 times
+   * the statements and ran at 60 to 70 % of the speed.)
    */
   private void flush() {
     boolean trickling = trickling();
@@ -461,7 +461,7 @@ public final class WorkerVerticle extends VerticleBase {
         });
   }
 
-  /** Whether completions arrive far enough apart that latency, not batching, is what counts. */
+  /** Whether work trickles in (see {@link #TRICKLE_PER_WINDOW}): latency, not batching, counts. */
   private boolean trickling() {
     rotateWindow(System.nanoTime());
     return Math.max(completedInWindow, completedInPreviousWindow) < TRICKLE_PER_WINDOW
