@@ -3,6 +3,7 @@ package dev.kiln.api;
 import dev.kiln.engine.BackgroundPriority;
 import dev.kiln.engine.config.KilnConfig;
 import dev.kiln.engine.spec.WorkflowSpecs;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -165,7 +166,7 @@ public final class ApiVerticle extends VerticleBase {
     gauge("kiln.workflows", "running", "workflows_running", workflows);
     Gauge.builder("kiln.sse.clients", events, EventHub::clients).description("Connected Server-Sent Events clients")
         .register(metrics);
-    io.micrometer.core.instrument.FunctionCounter.builder("kiln.sse.history.reads", events, EventHub::historyReads)
+    FunctionCounter.builder("kiln.sse.history.reads", events, EventHub::historyReads)
         .description("Reads of task_history for live streams (none while no client is connected)")
         .register(metrics);
     refreshBacklog();

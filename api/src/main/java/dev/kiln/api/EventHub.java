@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,7 +147,7 @@ final class EventHub {
   }
 
   /** Runs {@code register} once the tailer follows, keeping it from going idle meanwhile. */
-  private Future<Void> whileConnecting(java.util.function.Supplier<Future<Void>> register) {
+  private Future<Void> whileConnecting(Supplier<Future<Void>> register) {
     connecting++;
     return follow().compose(v -> register.get()).onComplete(ar -> connecting--);
   }

@@ -238,6 +238,11 @@ public final class TaskStore {
    */
   public Flushed completeThenFinalizeAndClaim(List<Completion> completions, Instant now, Long[] finalizeWorkflows,
       int claimLimit, String workerId, Duration lease, String[] typesNeedingInput) {
+    if (finalizeWorkflows.length == 0 && claimLimit <= 0) {
+      // The completion alone (a worker under load): any pooled connection, nothing to hold.
+      return new Flushed(completeMany(pool, completions, now), Future.succeededFuture(0),
+          Future.succeededFuture(List.of()));
+    }
     Promise<List<Long>> completed = Promise.promise();
     Promise<Integer> finalized = Promise.promise();
     Promise<List<ClaimedTask>> claimed = Promise.promise();

@@ -72,6 +72,23 @@ class CompleteThenFinalizeAndClaimTest {
   }
 
   @Test
+  void with_nothing_to_finalise_and_no_room_to_claim_only_the_completion_runs() {
+    try (EngineHarness h = orchestratorOnly()) {
+      long id = submitAndExpand(h);
+      TaskStore store = new TaskStore(h.pool);
+      List<ClaimedTask> first = EngineHarness.await(store.claim(h.clock.instant(), 1, "w1", LEASE, NO_INPUT));
+      TaskStore.Flushed flushed = store.completeThenFinalizeAndClaim(List.of(done(first.get(0), "{}")),
+          h.clock.instant(), new Long[0], 0, "w1", LEASE, NO_INPUT);
+      assertThat(EngineHarness.await(flushed.completed())).containsExactly(first.get(0).id());
+      assertThat(EngineHarness.await(flushed.finalized())).isZero();
+      assertThat(EngineHarness.await(flushed.claimed())).isEmpty();
+      // b and the c that a's completion made ready wait for whoever claims next.
+      assertThat(h.count("SELECT count(*) FROM tasks WHERE workflow_id = $1 AND status = 'pending' AND deps_remaining = 0",
+          id)).isEqualTo(2);
+    }
+  }
+
+  @Test
   void a_completion_that_fails_leaves_the_claim_behind_it_standing() {
     try (EngineHarness h = orchestratorOnly()) {
       long id = submitAndExpand(h);

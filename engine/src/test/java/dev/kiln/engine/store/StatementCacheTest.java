@@ -9,7 +9,10 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,13 +30,25 @@ class StatementCacheTest {
     vertx.close().await();
   }
 
+  /** Every SQL text the stores declare (their static String constants), found, not listed by hand. */
+  private static List<String> storeStatements() throws IllegalAccessException {
+    List<String> sql = new ArrayList<>();
+    for (Class<?> store : List.of(TaskStore.class, WorkflowStore.class, ReadStore.class, SubmitBatcher.class)) {
+      for (Field f : store.getDeclaredFields()) {
+        if (f.getType() == String.class && Modifier.isStatic(f.getModifiers()) && Modifier.isFinal(f.getModifiers())) {
+          f.setAccessible(true);
+          sql.add((String) f.get(null));
+        }
+      }
+    }
+    return sql;
+  }
+
   @Test
-  void every_store_statement_fits_the_prepared_statement_cache() {
-    for (String sql : List.of(TaskStore.CLAIM, TaskStore.COMPLETE_MANY, TaskStore.FAIL, TaskStore.HEARTBEAT,
-        TaskStore.HAND_BACK, TaskStore.RESCUE, WorkflowStore.SUBMIT, WorkflowStore.EXPAND, WorkflowStore.FINALIZE,
-        WorkflowStore.RUNNING_AFTER, WorkflowStore.CANCEL, WorkflowStore.PURGE_FINISHED, ReadStore.STATUS,
-        ReadStore.RESULT, ReadStore.LIST, ReadStore.LOGS, ReadStore.SUBMIT_IDEMPOTENT, ReadStore.RETRY,
-        SubmitBatcher.SUBMIT_MANY)) {
+  void every_store_statement_fits_the_prepared_statement_cache() throws Exception {
+    List<String> statements = storeStatements();
+    assertThat(statements).contains(WorkflowStore.FINALIZE, TaskStore.CLAIM, TaskStore.COMPLETE_MANY);
+    for (String sql : statements) {
       assertThat(sql.length()).as(sql).isLessThanOrEqualTo(DatabaseUrl.STATEMENT_CACHE_SQL_LIMIT);
     }
   }
