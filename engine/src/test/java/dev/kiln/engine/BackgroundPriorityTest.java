@@ -77,14 +77,7 @@ class BackgroundPriorityTest {
         Map.of("KILN_BACKGROUND_NICE", "5")).startEngine()) {
       long id = h.submit("manufacturing_analysis", SamplePayloads.tiny());
       h.awaitWorkflowStatus(id, "completed", Duration.ofSeconds(30));
-      List<Integer> handlerThreads = new ArrayList<>();
-      try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-        for (Path task : tasks.toList()) {
-          if (Files.readString(task.resolve("comm")).startsWith("kiln-handlers")) {
-            handlerThreads.add(nice(task));
-          }
-        }
-      }
+      List<Integer> handlerThreads = Proc.threadNices("kiln-handlers");
       // Other tests' workers (at the default, 10) may share this JVM; 5 is this harness's alone.
       assertThat(handlerThreads).as("nice values of the threads named kiln-handlers").contains(5);
     }

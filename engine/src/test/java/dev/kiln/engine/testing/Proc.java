@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
+import java.util.stream.Stream;
 
 /** Reads scheduling facts from Linux's /proc, for the tests of Kiln's background priority. */
 public final class Proc {
@@ -22,6 +25,29 @@ public final class Proc {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The nice values of this JVM's threads whose name starts with {@code namePrefix}. A thread that
+   * exits between the listing and the reads of its files is skipped: the JVM's threads come and go
+   * (pool threads idle out, other tests' engines stop) while the scan runs.
+   */
+  public static List<Integer> threadNices(String namePrefix) throws IOException {
+    List<Integer> nices = new ArrayList<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          if (Files.readString(task.resolve("comm")).startsWith(namePrefix)) {
+            nices.add(nice(task));
+          }
+        } catch (IOException | UncheckedIOException e) {
+          if (Files.exists(task)) {
+            throw e; // not a thread that went away
+          }
+        }
+      }
+    }
+    return nices;
   }
 
   /** Fields of {@code dir}'s stat from field 3 on: after the parenthesised name, which may hold spaces. */
