@@ -548,6 +548,10 @@ public final class LoadTool {
         // --status-probe: how a status read fares while the engine is loaded (the event loop must
         // stay responsive), timed on the lowest workflow not yet seen finished.
         List<Long> probeNanos = Collections.synchronizedList(new ArrayList<>());
+        // The same reads, split by whether submitters were still sending when the read began: the
+        // API's share of the load (checking and storing bodies) ends with the submit phase.
+        List<Long> probeSubmitting = Collections.synchronizedList(new ArrayList<>());
+        List<Long> probeDraining = Collections.synchronizedList(new ArrayList<>());
         LongAdder probeErrors = new LongAdder();
         Thread prober = new Thread(() -> {
             try {
@@ -555,11 +559,14 @@ public final class LoadTool {
                 while (!Thread.currentThread().isInterrupted()) {
                     Long id = outstanding.ceiling(Long.MIN_VALUE);
                     if (id != null) {
+                        boolean submitting = submittersDone.getCount() > 0;
                         long s = System.nanoTime();
                         try {
                             KilnHttp.Response r = http.status(id);
                             if (r.status() == 200) {
-                                probeNanos.add(System.nanoTime() - s);
+                                long took = System.nanoTime() - s;
+                                probeNanos.add(took);
+                                (submitting ? probeSubmitting : probeDraining).add(took);
                             } else {
                                 probeErrors.increment();
                             }
@@ -721,6 +728,12 @@ public final class LoadTool {
             synchronized (probeNanos) {
                 numbers.put("status_probe_ms", Percentiles.of(toArray(probeNanos)).summaryMillisFromNanos());
             }
+            synchronized (probeSubmitting) {
+                numbers.put("status_probe_submitting_ms", Percentiles.of(toArray(probeSubmitting)).summaryMillisFromNanos());
+            }
+            synchronized (probeDraining) {
+                numbers.put("status_probe_draining_ms", Percentiles.of(toArray(probeDraining)).summaryMillisFromNanos());
+            }
             numbers.put("status_probe_errors", probeErrors.sum());
             numbers.put("status_probe_every_ms", o.statusProbeMillis());
         }
@@ -824,6 +837,10 @@ public final class LoadTool {
                 sb.append("  status probe ").append(dist((Map<String, Object>) r.get("status_probe_ms")))
                         .append("  (GET /status during the run, every ").append(r.get("status_probe_every_ms"))
                         .append(" ms; errors ").append(r.get("status_probe_errors")).append(")\n");
+                sb.append("    submitting ").append(dist((Map<String, Object>) r.get("status_probe_submitting_ms")))
+                        .append("  (reads begun while submits were still being sent)\n");
+                sb.append("    draining   ").append(dist((Map<String, Object>) r.get("status_probe_draining_ms")))
+                        .append("  (reads begun after the last submit)\n");
             }
             sb.append("  verdicts     ").append(r.get("verdict_counts")).append(" (from the list)\n");
         }
