@@ -27,17 +27,23 @@ class CompleteThenFinalizeAndClaimTest {
   private static final String[] NO_INPUT = new String[0];
 
   /** Workflows get expanded into tasks; nothing claims them but the test. */
-  private static EngineHarness orchestratorOnly() {
+  /** No notifications and no poll: nothing but the test's own calls moves a workflow. */
+  private static EngineHarness quiet() {
     HandlerRegistry reg = new HandlerRegistry(List.of(Handlers.constant("a"), Handlers.constant("b"),
         Handlers.constant("c")));
-    return EngineHarness.create(reg, List.of(SPEC), Clock.systemUTC(), Map.of("KILN_ROLES", "orchestrator"))
-        .startEngine();
+    return EngineHarness.create(reg, List.of(SPEC), Clock.systemUTC(),
+        Map.of("KILN_LISTEN", "false", "KILN_POLL_INTERVAL", "1h"));
   }
 
+  /** Submits and lets an orchestrator expand the workflow, then stops it: it would otherwise race
+   * the finaliser under test (both may finish the workflow; the second finds nothing to do). */
   private static long submitAndExpand(EngineHarness h) {
+    String orchestrator = h.deployOrchestrator("expander");
     long id = h.submit("fanout", "{}");
+    h.wake();
     h.awaitValue(Duration.ofSeconds(20), "SELECT count(*) FROM tasks WHERE workflow_id = $1",
         v -> ((Number) v).longValue() == 3, id);
+    h.undeploy(orchestrator);
     return id;
   }
 
@@ -47,7 +53,7 @@ class CompleteThenFinalizeAndClaimTest {
 
   @Test
   void the_claim_gets_what_the_completion_made_ready_and_the_finaliser_finishes_the_workflow_once_done() {
-    try (EngineHarness h = orchestratorOnly()) {
+    try (EngineHarness h = quiet()) {
       long id = submitAndExpand(h);
       TaskStore store = new TaskStore(h.pool);
       List<ClaimedTask> first = EngineHarness.await(store.claim(h.clock.instant(), 5, "w1", LEASE, NO_INPUT));
@@ -73,7 +79,7 @@ class CompleteThenFinalizeAndClaimTest {
 
   @Test
   void with_nothing_to_finalise_and_no_room_to_claim_only_the_completion_runs() {
-    try (EngineHarness h = orchestratorOnly()) {
+    try (EngineHarness h = quiet()) {
       long id = submitAndExpand(h);
       TaskStore store = new TaskStore(h.pool);
       List<ClaimedTask> first = EngineHarness.await(store.claim(h.clock.instant(), 1, "w1", LEASE, NO_INPUT));
@@ -90,7 +96,7 @@ class CompleteThenFinalizeAndClaimTest {
 
   @Test
   void a_completion_that_fails_leaves_the_claim_behind_it_standing() {
-    try (EngineHarness h = orchestratorOnly()) {
+    try (EngineHarness h = quiet()) {
       long id = submitAndExpand(h);
       TaskStore store = new TaskStore(h.pool);
       List<ClaimedTask> first = EngineHarness.await(store.claim(h.clock.instant(), 1, "w1", LEASE, NO_INPUT));
