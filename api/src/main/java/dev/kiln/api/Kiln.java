@@ -115,7 +115,7 @@ public final class Kiln implements AutoCloseable {
 
   /**
    * The API's pool (durable commits), the live streams' one connection, and the engine roles' pool
-   * (commits not awaited).
+   * (commits not awaited, statements planned once per connection: {@link Pools.Plans#GENERIC}).
    */
   record ProcessPools(Pool api, Pool events, Pool engine) {
     Future<Void> close() {
@@ -154,7 +154,7 @@ public final class Kiln implements AutoCloseable {
         Pools.create(vertx, url, "kiln-api", apiSize, Pools.Commits.DURABLE, Pools.Loop.CALLERS),
         Pools.create(vertx, url, "kiln-events", 1, Pools.Commits.DURABLE),
         Pools.create(vertx, url, "kiln-engine", engineSize, Pools.Commits.NOT_AWAITED, Pools.Loop.OWN,
-            engineServerProcess));
+            Pools.Plans.GENERIC, engineServerProcess));
   }
 
   private static <T> T await(Future<T> future) {
