@@ -40,7 +40,6 @@ public final class ApiVerticle extends VerticleBase {
 
   private final KilnConfig config;
   private final Pool pool;
-  private final Pool submitPool;
   private final Pool eventsPool;
   private final WorkflowSpecs specs;
   private final Clock clock;
@@ -52,15 +51,13 @@ public final class ApiVerticle extends VerticleBase {
   private volatile int actualPort = -1;
 
   /**
-   * {@code pool} serves requests; {@code submitPool} stores submissions (see {@code Kiln.pools});
-   * {@code eventsPool} (one connection is enough) the live streams' reading of task_history, so
-   * that it never makes a request wait for a connection.
+   * {@code pool} serves requests; {@code eventsPool} (one connection is enough) the live streams'
+   * reading of task_history, so that it never makes a request wait for a connection.
    */
-  public ApiVerticle(KilnConfig config, Pool pool, Pool submitPool, Pool eventsPool, WorkflowSpecs specs, Clock clock,
+  public ApiVerticle(KilnConfig config, Pool pool, Pool eventsPool, WorkflowSpecs specs, Clock clock,
       PrometheusMeterRegistry metrics) {
     this.config = config;
     this.pool = pool;
-    this.submitPool = submitPool;
     this.eventsPool = eventsPool;
     this.specs = specs;
     this.clock = clock;
@@ -72,7 +69,7 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    WorkflowRoutes api = new WorkflowRoutes(vertx, pool, submitPool, specs, clock, config.maxValues(),
+    WorkflowRoutes api = new WorkflowRoutes(vertx, pool, specs, clock, config.maxValues(),
         new BackgroundPriority(config.backgroundNice()));
     events = new EventHub(vertx, eventsPool, config.pollInterval().toMillis());
     router = Router.router(vertx);

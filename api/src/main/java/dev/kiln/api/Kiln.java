@@ -10,7 +10,6 @@ import dev.kiln.engine.config.Role;
 import dev.kiln.engine.db.EmbeddedDatabase;
 import dev.kiln.engine.db.Migrations;
 import dev.kiln.engine.db.Pools;
-import dev.kiln.engine.store.SubmitBatcher;
 import dev.kiln.engine.spec.SpecException;
 import dev.kiln.engine.spec.WorkflowSpecs;
 import dev.kiln.engine.store.StoredInput;
@@ -91,7 +90,7 @@ public final class Kiln implements AutoCloseable {
       List<String> deployments = new ArrayList<>(await(Engine.deploy(vertx, engine, url)));
       int port = -1;
       if (config.runs(Role.API)) {
-        ApiVerticle api = new ApiVerticle(config, pools.api(), pools.submits(), pools.events(), specs, clock, metrics);
+        ApiVerticle api = new ApiVerticle(config, pools.api(), pools.events(), specs, clock, metrics);
         deployments.add(await(vertx.deployVerticle(api)));
         port = api.actualPort();
       }
@@ -115,13 +114,12 @@ public final class Kiln implements AutoCloseable {
   }
 
   /**
-   * The API's pool (durable commits), the submissions' pool (durable), the live streams' one
-   * connection, and the engine roles' pool (commits not awaited, statements planned once per
-   * connection: {@link Pools.Plans#GENERIC}).
+   * The API's pool (durable commits), the live streams' one connection, and the engine roles' pool
+   * (commits not awaited).
    */
-  record ProcessPools(Pool api, Pool submits, Pool events, Pool engine) {
+  record ProcessPools(Pool api, Pool events, Pool engine) {
     Future<Void> close() {
-      return Future.all(api.close(), submits.close(), events.close(), engine.close()).mapEmpty();
+      return Future.all(api.close(), events.close(), engine.close()).mapEmpty();
     }
   }
 
@@ -138,13 +136,6 @@ public final class Kiln implements AutoCloseable {
    * threads, each waiting for a core on a saturated machine (status p99 median 48 ms against 40,
    * interleaved, 9 runs each; the pool's waits over 7 ms went from 7-15 a run to 0-1).
    *
-   * <p>Submissions (without an idempotency key) are stored on connections of their own, as many as
-   * the group commit has inserts in flight ({@link SubmitBatcher#IN_FLIGHT}), on top: their server
-   * processes store 74 KB inputs in batches of up to 2 MB, ten milliseconds and more of CPU at a
-   * stretch, and with Kiln's own server they get the engine's background priority, so that a status
-   * read's server process is not queued behind them (status p99 while submits were being sent,
-   * interleaved, 6 runs each: median 35 ms against 41).
-   *
    * <p>When Kiln runs its own PostgreSQL ({@code ownServer}), the server processes behind the
    * engine's sessions get KILN_BACKGROUND_NICE, as the handler threads do: the engine's claims,
    * completions and result writes then yield the cores to the event loops and the API's sessions.
@@ -156,16 +147,14 @@ public final class Kiln implements AutoCloseable {
     boolean engine = config.runs(Role.ORCHESTRATOR) || config.runs(Role.WORKER);
     int apiSize = api && engine ? Math.max(2, size / 4) : size;
     int engineSize = api && engine ? Math.max(2, size - apiSize) : size;
-    Optional<LongConsumer> background = ownServer
+    Optional<LongConsumer> engineServerProcess = ownServer
         ? Optional.of(new BackgroundPriority(config.backgroundNice())::applyToProcess)
         : Optional.empty();
     return new ProcessPools(
         Pools.create(vertx, url, "kiln-api", apiSize, Pools.Commits.DURABLE, Pools.Loop.CALLERS),
-        Pools.create(vertx, url, "kiln-submit", SubmitBatcher.IN_FLIGHT, Pools.Commits.DURABLE, Pools.Loop.CALLERS,
-            Pools.Plans.SERVER_DEFAULT, background),
         Pools.create(vertx, url, "kiln-events", 1, Pools.Commits.DURABLE),
         Pools.create(vertx, url, "kiln-engine", engineSize, Pools.Commits.NOT_AWAITED, Pools.Loop.OWN,
-            Pools.Plans.GENERIC, background));
+            engineServerProcess));
   }
 
   private static <T> T await(Future<T> future) {

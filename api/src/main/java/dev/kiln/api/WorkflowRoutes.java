@@ -42,10 +42,9 @@ final class WorkflowRoutes {
   private final WorkerExecutor cpu;
   private final BackgroundPriority priority;
 
-  WorkflowRoutes(Vertx vertx, Pool pool, Pool submitPool, WorkflowSpecs specs, Clock clock, long maxValues,
-      BackgroundPriority priority) {
+  WorkflowRoutes(Vertx vertx, Pool pool, WorkflowSpecs specs, Clock clock, long maxValues, BackgroundPriority priority) {
     this.vertx = vertx;
-    this.reads = new ReadStore(pool, submitPool);
+    this.reads = new ReadStore(pool);
     this.workflows = new WorkflowStore(pool);
     this.specs = specs;
     this.clock = clock;

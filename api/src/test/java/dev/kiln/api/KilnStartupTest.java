@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.engine.config.DatabaseUrl;
 import dev.kiln.engine.config.KilnConfig;
 import dev.kiln.engine.testing.Proc;
-import dev.kiln.handlers.SamplePayloads;
 import dev.kiln.engine.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -46,20 +45,13 @@ class KilnStartupTest {
       // Durable, unlike the library's test defaults: a commit is on disk before Kiln answers.
       assertThat(queryLong(first.databaseUrl(), "SELECT count(*) FROM pg_settings WHERE name IN ('fsync', "
           + "'synchronous_commit', 'full_page_writes') AND setting = 'on'")).isEqualTo(3);
-      // Its own server: the engine's sessions and the ones storing submissions yield the cores to
-      // the API's reads (KILN_BACKGROUND_NICE, 10).
+      // Its own server: the engine's sessions yield the cores to the API's (KILN_BACKGROUND_NICE, 10).
       first.pools().api().query("SELECT 1").execute().await();
       first.pools().engine().query("SELECT 1").execute().await();
-      // A submission is stored through the submissions' own pool, which opens its session.
-      assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + first.httpPort() + "/workflow"))
-          .POST(HttpRequest.BodyPublishers.ofString(SamplePayloads.tiny())).build(),
-          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(201);
       if (Files.exists(Path.of("/proc/self/stat"))) {
         assertThat(serverNice(first, "kiln-engine")).isNotEmpty().containsOnly(10);
-        assertThat(serverNice(first, "kiln-submit")).isNotEmpty().containsOnly(10);
         assertThat(serverNice(first, "kiln-api")).isNotEmpty().containsOnly(0);
         assertThat(groupNice(first, "kiln-engine")).containsOnly(10);
-        assertThat(groupNice(first, "kiln-submit")).containsOnly(10);
         assertThat(groupNice(first, "kiln-api")).containsOnly(0);
       }
     }
@@ -91,7 +83,7 @@ class KilnStartupTest {
   }
 
   @Test
-  void the_api_and_submission_pools_commit_durably_and_the_engine_pool_does_not_wait_for_its_commits() {
+  void the_api_pool_commits_durably_and_the_engine_pool_does_not_wait_for_its_commits() {
     KilnConfig config = KilnConfig.parse(Map.of("KILN_HTTP_PORT", "0"), List.of());
     Vertx vertx = Vertx.vertx();
     try {
@@ -99,7 +91,6 @@ class KilnStartupTest {
       // The API keeps the server's setting (on by default, or stronger: remote_apply must not be
       // downgraded); the embedded server's is on (see the test above), this test server's is not.
       assertThat(setting(pools.api())).as("API: the server's own setting").doesNotEndWith("from client");
-      assertThat(setting(pools.submits())).as("a stored submission is answered 201").doesNotEndWith("from client");
       assertThat(setting(pools.engine())).as("engine bookkeeping: redone if lost").isEqualTo("off from client");
     } finally {
       vertx.close().await();

@@ -49,7 +49,7 @@ class OpenApiTest {
         Map.of("KILN_DATABASE_URL", server.database.secretUrl(), "KILN_HTTP_PORT", "0"), List.of());
     Pool pool = Pools.create(server.kiln.vertx(), server.database, "openapi-test", 2, Pools.Commits.DURABLE);
     try {
-      ApiVerticle twin = new ApiVerticle(config, pool, pool, pool,
+      ApiVerticle twin = new ApiVerticle(config, pool, pool,
           WorkflowSpecs.load(HandlerRegistry.builtIn(), Optional.empty()), Clock.systemUTC(),
           new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
       String deployment = server.kiln.vertx().deployVerticle(twin).await(60, TimeUnit.SECONDS);

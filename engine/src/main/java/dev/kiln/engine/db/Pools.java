@@ -39,23 +39,6 @@ public final class Pools {
     NOT_AWAITED
   }
 
-  /** How the server plans a pool's prepared statements after their first runs. */
-  public enum Plans {
-    /** The server's choice (plan_cache_mode auto, unless its operator chose otherwise). */
-    SERVER_DEFAULT,
-    /**
-     * {@code plan_cache_mode = force_generic_plan} on every connection: each prepared statement is
-     * planned once per connection (again when the statistics of its tables change) instead of on
-     * every call. For the engine's statements, which reach their rows by key, by a partial index or
-     * through a LIMIT: their plan is the same whatever the values, but with auto the server
-     * re-plans a claim, a completion or an expansion on every call, as a plan for the values at
-     * hand (LIMIT 4, an array of 3) looks cheaper than one for any values. That was 0.4–0.9 ms of
-     * the server's CPU per call. {@code EnginePlansTest} holds each engine statement's generic plan
-     * to its indexes.
-     */
-    GENERIC
-  }
-
   /** Which event loop does a pool's network work: reading and writing its connections. */
   public enum Loop {
     /**
@@ -77,31 +60,28 @@ public final class Pools {
   /** A pool on an event loop of its own ({@link Loop#OWN}). Connections open on first use, so a
    * pool a process's roles never use costs none. */
   public static Pool create(Vertx vertx, DatabaseUrl url, String name, int size, Commits commits) {
-    return create(vertx, url, name, size, commits, Loop.OWN, Plans.SERVER_DEFAULT, Optional.empty());
+    return create(vertx, url, name, size, commits, Loop.OWN, Optional.empty());
   }
 
   /** Like {@link #create(Vertx, DatabaseUrl, String, int, Commits)}, on the given loop. */
   public static Pool create(Vertx vertx, DatabaseUrl url, String name, int size, Commits commits, Loop loop) {
-    return create(vertx, url, name, size, commits, loop, Plans.SERVER_DEFAULT, Optional.empty());
+    return create(vertx, url, name, size, commits, loop, Optional.empty());
   }
 
   /**
-   * Like {@link #create(Vertx, DatabaseUrl, String, int, Commits, Loop)}, planned as {@code plans} says; with {@code serverProcess},
+   * Like {@link #create(Vertx, DatabaseUrl, String, int, Commits, Loop)}; with {@code serverProcess},
    * each new connection's server process id (pg_backend_pid) is handed to it, on a worker thread,
    * before the pool hands the connection out. If that fails, the connection is used all the same.
    * Only for a server Kiln runs itself: the id is only meaningful on the server's machine.
    */
   public static Pool create(Vertx vertx, DatabaseUrl url, String name, int size, Commits commits, Loop loop,
-      Plans plans, Optional<LongConsumer> serverProcess) {
+      Optional<LongConsumer> serverProcess) {
     PgConnectOptions connect = url.connectOptions();
     // Names the pool's sessions in pg_stat_activity, so an operator can tell what each one serves.
     connect.addProperty("application_name", name);
     if (commits == Commits.NOT_AWAITED) {
       // A startup parameter: set per connection, whatever the server's default.
       connect.addProperty("synchronous_commit", "off");
-    }
-    if (plans == Plans.GENERIC) {
-      connect.addProperty("plan_cache_mode", "force_generic_plan");
     }
     ClientBuilder<Pool> builder = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(size).setName(name).setShared(true).setMaxWaitQueueSize(10_000)

@@ -141,13 +141,8 @@ public final class ReadStore {
   private final SubmitBatcher submits;
 
   public ReadStore(Pool pool) {
-    this(pool, pool);
-  }
-
-  /** Reads and commands on {@code pool}; submissions without an idempotency key stored through {@code submitPool}. */
-  public ReadStore(Pool pool, Pool submitPool) {
     this.pool = pool;
-    this.submits = new SubmitBatcher(submitPool);
+    this.submits = new SubmitBatcher(pool);
   }
 
   private static Optional<String> firstString(RowSet<Row> rows) {

@@ -36,8 +36,7 @@ public final class SubmitBatcher {
       RETURNING id
       """;
 
-  /** Inserts on their way at once: the connections a pool of its own needs. */
-  public static final int IN_FLIGHT = 2;
+  static final int IN_FLIGHT = 2;
   static final int MAX_ROWS = 200;
   /** Inputs up to this many (compressed) bytes in total share a statement; a larger one goes alone. */
   static final long MAX_BYTES = 2L << 20;

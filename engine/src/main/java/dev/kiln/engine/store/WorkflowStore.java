@@ -72,16 +72,11 @@ public final class WorkflowStore {
    * foreign key takes KEY SHARE on the workflow row, and FOR UPDATE would deadlock with it.
    */
   static final String FINALIZE = """
-      WITH locked AS (
-          -- By key alone, so that any plan reaches these rows through the primary key (with the
-          -- status in this condition, a generic plan made while few workflows ran walked every
-          -- running one); the status is then read from the locked, latest version of each row.
-          SELECT id, status FROM workflows
-          WHERE id = ANY($1::bigint[])
+      WITH candidate AS (
+          SELECT id FROM workflows
+          WHERE status = 'running' AND id = ANY($1::bigint[])
           ORDER BY id
           FOR NO KEY UPDATE
-      ), candidate AS (
-          SELECT id FROM locked WHERE status = 'running'
       ), state AS (
           SELECT t.workflow_id AS id,
                  bool_and(t.status = 'completed') AS all_completed,
@@ -155,9 +150,7 @@ public final class WorkflowStore {
           LIMIT $2
           FOR UPDATE SKIP LOCKED
       )
-      -- By key: joined to the batch instead, a generic plan (its LIMIT unknown) hashed the batch
-      -- and scanned the whole table.
-      DELETE FROM workflows w WHERE w.id = ANY(ARRAY(SELECT id FROM doomed))
+      DELETE FROM workflows w USING doomed WHERE w.id = doomed.id
       """;
 
   private final Pool pool;

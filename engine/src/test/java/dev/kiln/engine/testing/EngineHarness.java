@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -53,8 +52,7 @@ public final class EngineHarness implements AutoCloseable {
     this.config = config;
     this.handlers = handlers;
     this.specs = specs;
-    this.pool = Pools.create(vertx, url, "kiln-engine", 8, Pools.Commits.NOT_AWAITED, Pools.Loop.OWN,
-        Pools.Plans.GENERIC, Optional.empty());
+    this.pool = Pools.create(vertx, url, "kiln-engine", 8, Pools.Commits.NOT_AWAITED);
   }
 
   /** A harness on a new database; {@code settings} are KILN_* variables on top of test defaults. */
