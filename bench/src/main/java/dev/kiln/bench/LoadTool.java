@@ -16,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.LongStream;
 
 /**
  * End-to-end load tool for a running Kiln, through its public HTTP API only.
@@ -547,9 +549,8 @@ public final class LoadTool {
         long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(o.timeoutMillis());
         // --status-probe: how a status read fares while the engine is loaded (the event loop must
         // stay responsive), timed on the lowest workflow not yet seen finished.
-        List<Long> probeNanos = Collections.synchronizedList(new ArrayList<>());
-        // The same reads, split by whether submitters were still sending when the read began: the
-        // API's share of the load (checking and storing bodies) ends with the submit phase.
+        // Split by whether submitters were still sending when the read began: the API's share of
+        // the load (checking and storing bodies) ends with the submit phase. Together, all reads.
         List<Long> probeSubmitting = Collections.synchronizedList(new ArrayList<>());
         List<Long> probeDraining = Collections.synchronizedList(new ArrayList<>());
         LongAdder probeErrors = new LongAdder();
@@ -564,9 +565,7 @@ public final class LoadTool {
                         try {
                             KilnHttp.Response r = http.status(id);
                             if (r.status() == 200) {
-                                long took = System.nanoTime() - s;
-                                probeNanos.add(took);
-                                (submitting ? probeSubmitting : probeDraining).add(took);
+                                (submitting ? probeSubmitting : probeDraining).add(System.nanoTime() - s);
                             } else {
                                 probeErrors.increment();
                             }
@@ -725,15 +724,18 @@ public final class LoadTool {
         numbers.put("submit_ms", Percentiles.of(toArray(accepts)).summaryMillisFromNanos());
         numbers.put("server_duration_ms", Percentiles.of(toArray(serverNanos)).summaryMillisFromNanos());
         if (o.statusProbeMillis() > 0) {
-            synchronized (probeNanos) {
-                numbers.put("status_probe_ms", Percentiles.of(toArray(probeNanos)).summaryMillisFromNanos());
-            }
+            long[] submitting;
+            long[] draining;
             synchronized (probeSubmitting) {
-                numbers.put("status_probe_submitting_ms", Percentiles.of(toArray(probeSubmitting)).summaryMillisFromNanos());
+                submitting = toArray(probeSubmitting);
             }
             synchronized (probeDraining) {
-                numbers.put("status_probe_draining_ms", Percentiles.of(toArray(probeDraining)).summaryMillisFromNanos());
+                draining = toArray(probeDraining);
             }
+            long[] all = LongStream.concat(Arrays.stream(submitting), Arrays.stream(draining)).toArray();
+            numbers.put("status_probe_ms", Percentiles.of(all).summaryMillisFromNanos());
+            numbers.put("status_probe_submitting_ms", Percentiles.of(submitting).summaryMillisFromNanos());
+            numbers.put("status_probe_draining_ms", Percentiles.of(draining).summaryMillisFromNanos());
             numbers.put("status_probe_errors", probeErrors.sum());
             numbers.put("status_probe_every_ms", o.statusProbeMillis());
         }
