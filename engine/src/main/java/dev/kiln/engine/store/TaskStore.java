@@ -101,7 +101,7 @@ public final class TaskStore {
           SET status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END,
               error = $3,
               run_after = CASE WHEN attempts >= max_attempts THEN run_after ELSE $5 END,
-              finished_at = CASE WHEN attempts >= max_attempts THEN $4 END,
+              finished_at = CASE WHEN attempts >= max_attempts THEN $4::timestamptz END, -- typed for PREPARE (FreshTablePlansTest)
               locked_by = NULL, lease_expires_at = NULL, heartbeat_at = NULL, updated_at = $4
           WHERE id = $1 AND status = 'running' AND attempts = $2
           RETURNING id, workflow_id, attempts, max_attempts, status
