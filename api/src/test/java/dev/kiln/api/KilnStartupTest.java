@@ -45,6 +45,9 @@ class KilnStartupTest {
       // Durable, unlike the library's test defaults: a commit is on disk before Kiln answers.
       assertThat(queryLong(first.databaseUrl(), "SELECT count(*) FROM pg_settings WHERE name IN ('fsync', "
           + "'synchronous_commit', 'full_page_writes') AND setting = 'on'")).isEqualTo(3);
+      // Vacuumed every 10 s rather than every minute (see EmbeddedDatabase).
+      assertThat(queryLong(first.databaseUrl(), "SELECT setting::bigint FROM pg_settings WHERE name = 'autovacuum_naptime'"))
+          .isEqualTo(10);
       // Its own server: the engine's sessions yield the cores to the API's (KILN_BACKGROUND_NICE, 10).
       first.pools().api().query("SELECT 1").execute().await();
       first.pools().engine().query("SELECT 1").execute().await();
