@@ -136,6 +136,11 @@ class WorkflowRunTest {
           .isEqualTo(JSON.readTree("{\"b\": {\"task\": \"b\"}, \"c\": {\"task\": \"c\"}}"));
       assertThat(h.query("SELECT verdict FROM workflows WHERE id = $1", id).iterator().next().getString(0))
           .as("no single final output, no verdict").isNull();
+      // Expansion marked the final tasks from the spec (V7); the finaliser took the result from them.
+      List<String> sinks = new ArrayList<>();
+      h.query("SELECT task_type FROM tasks WHERE workflow_id = $1 AND sink ORDER BY task_type", id)
+          .forEach(r -> sinks.add(r.getString(0)));
+      assertThat(sinks).containsExactly("b", "c");
     }
   }
 

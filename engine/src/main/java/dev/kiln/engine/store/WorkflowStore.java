@@ -41,8 +41,10 @@ public final class WorkflowStore {
               AS s(workflow_type text, task_type text, depends_on text[], params jsonb, max_attempts int, timeout_s int)
       ), created AS (
           INSERT INTO tasks (workflow_id, task_type, depends_on, deps_remaining, params, max_attempts, timeout_s,
-                             run_after, created_at, updated_at)
+                             sink, run_after, created_at, updated_at)
           SELECT p.id, s.task_type, s.depends_on, cardinality(s.depends_on), s.params, s.max_attempts, s.timeout_s,
+                 -- A sink: no task of the same spec depends on it (see V7).
+                 NOT EXISTS (SELECT 1 FROM spec d WHERE d.workflow_type = s.workflow_type AND s.task_type = ANY(d.depends_on)),
                  $3, $3, $3
           FROM picked p JOIN spec s ON s.workflow_type = p.workflow_type
           ORDER BY p.id
@@ -80,9 +82,10 @@ public final class WorkflowStore {
       ), state AS (
           SELECT t.workflow_id AS id,
                  bool_and(t.status = 'completed') AS all_completed,
-                 -- Tasks no other task depends on (sinks): their output is the result.
-                 array_agg(t.id ORDER BY t.id) FILTER (WHERE NOT EXISTS (SELECT 1 FROM tasks x WHERE x.workflow_id = t.workflow_id
-                                                                         AND t.task_type = ANY(x.depends_on))) AS sinks,
+                 -- Tasks no other task depends on (sinks): their output is the result. Expansion
+                 -- marks them (V7); for tasks expanded before that, they are worked out here.
+                 array_agg(t.id ORDER BY t.id) FILTER (WHERE coalesce(t.sink, NOT EXISTS (
+                     SELECT 1 FROM tasks x WHERE x.workflow_id = t.workflow_id AND t.task_type = ANY(x.depends_on)))) AS sinks,
                  (array_agg(t.task_type || ' failed: ' || coalesce(t.error, 'unknown error') ORDER BY t.finished_at, t.id)
                      FILTER (WHERE t.status = 'failed'))[1] AS failure
           FROM tasks t JOIN candidate c ON c.id = t.workflow_id

@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.engine.config.ConfigException;
 import dev.kiln.engine.config.DatabaseUrl;
+import dev.kiln.engine.store.WorkflowStore;
 import dev.kiln.engine.testing.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -61,7 +65,7 @@ class MigrationsTest {
 
   @Test
   void migrating_again_is_a_no_op_at_the_same_version() {
-    assertThat(Migrations.migrate(url)).isEqualTo("6");
+    assertThat(Migrations.migrate(url)).isEqualTo("7");
   }
 
   @Test
@@ -178,7 +182,7 @@ class MigrationsTest {
       s.execute("INSERT INTO workflows (workflow_type, input, status, result, started_at, finished_at) VALUES ('t', '{}', 'completed', '"
           + value + "', now(), now())");
       s.execute("INSERT INTO tasks (workflow_id, task_type, status, output, started_at, finished_at) SELECT id, 'a', 'completed', result, now(), now() FROM workflows");
-      assertThat(Migrations.migrate(old)).isEqualTo("6");
+      assertThat(Migrations.migrate(old)).isEqualTo("7");
       try (ResultSet rs = s.executeQuery("SELECT w.result->>'verdict', (w.result->>'p')::float8, t.output->'n'->>1,"
           + " pg_typeof(w.result)::text, pg_typeof(t.output)::text FROM workflows w JOIN tasks t ON t.workflow_id = w.id")) {
         rs.next();
@@ -193,6 +197,43 @@ class MigrationsTest {
         rs.next();
         assertThat(rs.getString(1)).isEqualTo("FAIL");
       }
+    }
+  }
+
+  @Test
+  void a_workflow_expanded_before_v7_is_finalised_from_the_sinks_worked_out_then() throws SQLException {
+    DatabaseUrl old = TestDatabase.createUnmigrated();
+    Flyway.configure().dataSource(old.jdbcUrl(), old.user(), old.password())
+        .locations("classpath:db/migration").target("6").load().migrate();
+    try (Connection c = DriverManager.getConnection(old.jdbcUrl(), old.user(), old.password());
+        Statement s = c.createStatement()) {
+      // Expanded by v6, which had no sink column: a -> b, a -> c; b and c completed, c not yet.
+      s.execute("INSERT INTO workflows (workflow_type, input, status, started_at) VALUES ('t', '{}', 'running', now())");
+      s.execute("INSERT INTO tasks (workflow_id, task_type, depends_on, status, output, started_at, finished_at)"
+          + " SELECT w.id, t.task_type, t.depends_on, 'completed', t.output::json, now(), now() FROM workflows w,"
+          + " (VALUES ('a', '{}'::text[], '{\"task\": \"a\"}'), ('b', '{a}', '{\"task\": \"b\"}'),"
+          + " ('c', '{a}', '{\"task\": \"c\"}')) AS t(task_type, depends_on, output)");
+      assertThat(Migrations.migrate(old)).isEqualTo("7");
+      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM tasks WHERE sink IS NULL")) {
+        rs.next();
+        assertThat(rs.getLong(1)).as("v7 leaves existing rows as they are").isEqualTo(3);
+      }
+    }
+    // The finaliser as the engine runs it.
+    Vertx vertx = Vertx.vertx();
+    try {
+      Pool pool = Pools.create(vertx, old, "kiln-engine", 1, Pools.Commits.NOT_AWAITED);
+      assertThat(new WorkflowStore(pool).finalizeDone(new Long[] {1L}, Instant.now()).await()).isEqualTo(1);
+    } finally {
+      vertx.close().await();
+    }
+    try (Connection c = DriverManager.getConnection(old.jdbcUrl(), old.user(), old.password());
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT status, result::jsonb = '{\"b\": {\"task\": \"b\"}, \"c\": {\"task\": \"c\"}}'::jsonb"
+            + " FROM workflows")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo("completed");
+      assertThat(rs.getBoolean(2)).as("the result holds the outputs of b and c, by task type").isTrue();
     }
   }
 
