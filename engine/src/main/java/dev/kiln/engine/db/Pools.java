@@ -86,8 +86,8 @@ public final class Pools {
     // the server caches a generic plan, and only an ANALYZE replaces it. The statements the history
     // triggers run keep theirs too. Made while the tables held a few rows, those plans seq-scanned
     // tasks on every completion batch and every trigger call. Server CPU per 5,000 tiny workflows
-    // grew run after run (6, 10, 12, 14 s) as the table filled up. With seq scans off it stayed at
-    // 7-9 s. "off" only prices a seq scan out while an index path exists, so a query with no such
+    // grew run after run (6, 10, 12, then 14-17 s) as the table filled up. With seq scans off it
+    // stayed at 6-9 s. "off" only prices a seq scan out while an index path exists, so a query with no such
     // path still runs.
     connect.addProperty("enable_seqscan", "off");
     if (commits == Commits.NOT_AWAITED) {
