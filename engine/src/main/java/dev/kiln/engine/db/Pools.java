@@ -87,8 +87,8 @@ public final class Pools {
     // triggers run keep theirs too. Made while the tables held a few rows, those plans seq-scanned
     // tasks on every completion batch and every trigger call. Server CPU per 5,000 tiny workflows
     // grew run after run (6, 10, 12, then 14-17 s) as the table filled up. With seq scans off it
-    // stayed at 6-9 s. "off" only prices a seq scan out while an index path exists, so a query with no such
-    // path still runs.
+    // stayed at 6-9 s. "off" only prices a seq scan out while an index path exists, so a query
+    // with no such path still runs.
     connect.addProperty("enable_seqscan", "off");
     if (commits == Commits.NOT_AWAITED) {
       // A startup parameter: set per connection, whatever the server's default.

@@ -287,10 +287,13 @@ public final class WorkflowSpecs {
   public String taskRowsJson() {
     ArrayNode rows = JsonNodeFactory.instance.arrayNode();
     for (WorkflowSpec spec : byType.values()) {
+      List<String> sinks = spec.sinks();
       for (TaskSpec t : spec.tasks()) {
         ObjectNode row = rows.addObject();
         row.put("workflow_type", spec.workflowType());
         row.put("task_type", t.taskType());
+        // No task of the spec depends on it: the finaliser takes the result from these (V7).
+        row.put("sink", sinks.contains(t.taskType()));
         ArrayNode deps = row.putArray("depends_on");
         t.dependsOn().forEach(deps::add);
         row.set("params", t.params());

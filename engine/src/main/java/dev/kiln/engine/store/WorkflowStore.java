@@ -38,14 +38,13 @@ public final class WorkflowStore {
           FOR NO KEY UPDATE SKIP LOCKED
       ), spec AS (
           SELECT * FROM jsonb_to_recordset($2::text::jsonb)
-              AS s(workflow_type text, task_type text, depends_on text[], params jsonb, max_attempts int, timeout_s int)
+              AS s(workflow_type text, task_type text, depends_on text[], params jsonb, max_attempts int, timeout_s int,
+                   sink boolean)
       ), created AS (
           INSERT INTO tasks (workflow_id, task_type, depends_on, deps_remaining, params, max_attempts, timeout_s,
                              sink, run_after, created_at, updated_at)
           SELECT p.id, s.task_type, s.depends_on, cardinality(s.depends_on), s.params, s.max_attempts, s.timeout_s,
-                 -- A sink: no task of the same spec depends on it (see V7).
-                 NOT EXISTS (SELECT 1 FROM spec d WHERE d.workflow_type = s.workflow_type AND s.task_type = ANY(d.depends_on)),
-                 $3, $3, $3
+                 s.sink, $3, $3, $3
           FROM picked p JOIN spec s ON s.workflow_type = p.workflow_type
           ORDER BY p.id
           RETURNING workflow_id

@@ -207,7 +207,8 @@ class MigrationsTest {
         .locations("classpath:db/migration").target("6").load().migrate();
     try (Connection c = DriverManager.getConnection(old.jdbcUrl(), old.user(), old.password());
         Statement s = c.createStatement()) {
-      // Expanded by v6, which had no sink column: a -> b, a -> c; b and c completed, c not yet.
+      // Expanded by v6, which had no sink column: a -> b, a -> c, all three completed, the
+      // workflow not yet finalised.
       s.execute("INSERT INTO workflows (workflow_type, input, status, started_at) VALUES ('t', '{}', 'running', now())");
       s.execute("INSERT INTO tasks (workflow_id, task_type, depends_on, status, output, started_at, finished_at)"
           + " SELECT w.id, t.task_type, t.depends_on, 'completed', t.output::json, now(), now() FROM workflows w,"

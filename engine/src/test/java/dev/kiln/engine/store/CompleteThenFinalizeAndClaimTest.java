@@ -26,7 +26,6 @@ class CompleteThenFinalizeAndClaimTest {
   private static final Duration LEASE = Duration.ofMinutes(1);
   private static final String[] NO_INPUT = new String[0];
 
-  /** Workflows get expanded into tasks; nothing claims them but the test. */
   /** No notifications and no poll: nothing but the test's own calls moves a workflow. */
   private static EngineHarness quiet() {
     HandlerRegistry reg = new HandlerRegistry(List.of(Handlers.constant("a"), Handlers.constant("b"),
