@@ -172,14 +172,38 @@ final class SeriesStats {
         }
     }
 
+    /** Below this, {@code x * 10^4} and its fraction are within {@link #TIE_MARGIN} of exact. */
+    private static final double FAST_LIMIT = 0x1p31;
+    private static final double TIE_MARGIN = 0x1p-20;
+
     /**
      * Rounds like Python's {@code round(x, 4)}: from the exact binary value, half to even, keeping the
      * sign of zero.
+     *
+     * <p>The usual case needs no big decimals. For |x * 10^4| below 2^31, the product {@code y} is
+     * within 2^-23 of the exact one and {@code y - floor(y)} within 2^-22 of its fraction, so unless
+     * that fraction is within {@link #TIE_MARGIN} of one half, {@code rint(y)} is the integer the
+     * exact value rounds to. That integer and 10^4 are exact doubles, so one division gives the
+     * nearest double to the rounded decimal, as {@code BigDecimal.doubleValue} does. Anything else
+     * (near a tie, or large) takes the exact path. {@code NumericsTest} holds the two to the same bits.
      */
     static double round4(double x) {
         if (!Double.isFinite(x)) {
             throw new IllegalArgumentException("not finite: " + x);
         }
+        double y = x * 1e4;
+        if (Math.abs(y) < FAST_LIMIT) {
+            double fraction = y - Math.floor(y);
+            if (Math.abs(fraction - 0.5) > TIE_MARGIN) {
+                double r = Math.rint(y) / 1e4;
+                return r == 0.0 ? Math.copySign(0.0, x) : r;
+            }
+        }
+        return round4Exact(x);
+    }
+
+    /** {@link #round4} from the exact decimal expansion of {@code x}. */
+    static double round4Exact(double x) {
         double r = new java.math.BigDecimal(x).setScale(4, java.math.RoundingMode.HALF_EVEN).doubleValue();
         return r == 0.0 ? Math.copySign(0.0, x) : r;
     }

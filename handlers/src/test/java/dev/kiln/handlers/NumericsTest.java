@@ -230,6 +230,53 @@ class NumericsTest {
     }
 
     @Test
+    void round4_gives_the_bits_of_the_exact_decimal_rounding_everywhere() {
+        // round4 skips the big decimals except near a tie; this holds it to the exact path bit for
+        // bit: random magnitudes, the ties themselves and their neighbours a few ulps away, values at
+        // the fast path's limit, and signed zeros.
+        Random random = new Random(4);
+        List<Double> xs = new java.util.ArrayList<>(List.of(0.0, -0.0, 0.00005, -0.00005, 0.00015, 2.00005, 1e-300,
+            -1e-300, Double.MIN_VALUE, 214748.3647, 214748.36475, -214748.36475, 214748.3648, 1e300));
+        for (int i = 0; i < 200_000; i++) {
+            double magnitude = Math.pow(10, -12 + 22 * random.nextDouble());
+            xs.add((random.nextBoolean() ? 1 : -1) * magnitude * random.nextDouble());
+        }
+        for (int i = 0; i < 20_000; i++) {
+            long k = random.nextInt(1 << 30) * (random.nextBoolean() ? 1L : -1L) >> random.nextInt(30);
+            double tie = (k + 0.5) / 1e4;
+            double below = tie;
+            double above = tie;
+            for (int step = 0; step < 4; step++) {
+                xs.add(below);
+                xs.add(above);
+                below = Math.nextDown(below);
+                above = Math.nextUp(above);
+            }
+        }
+        for (int j = -4001; j <= 4001; j += 2) {
+            xs.add(j / 32.0); // x * 10^4 = j * 312.5: a tie, exactly
+        }
+        for (double limit : new double[] {0x1p31 / 1e4, -0x1p31 / 1e4}) {
+            double x = limit;
+            for (int step = 0; step < 8; step++) {
+                xs.add(x);
+                xs.add(Math.nextUp(limit) + (limit - x));
+                x = Math.nextDown(x);
+            }
+        }
+
+        for (double x : xs) {
+            long fast = Double.doubleToRawLongBits(SeriesStats.round4(x));
+            long exact = Double.doubleToRawLongBits(SeriesStats.round4Exact(x));
+            if (fast != exact) {
+                assertThat(SeriesStats.round4(x)).as("round4(%s)", new BigDecimal(x)).isEqualTo(SeriesStats.round4Exact(x));
+                assertThat(fast).as("bits of round4(%s)", x).isEqualTo(exact);
+            }
+        }
+        assertThat(xs).hasSizeGreaterThan(360_000);
+    }
+
+    @Test
     void every_output_of_a_realistic_run_is_finite() {
         WorkflowInput in = WorkflowInput.parse(SamplePayloads.realistic(5));
         JsonNode outliers = run(new DetectOutliersHandler(), in);
