@@ -76,6 +76,8 @@ public final class Kiln implements AutoCloseable {
         throw new ConfigException(KilnConfig.WORKFLOWS_DIR.env(), "workflow spec refused: " + e.getMessage());
       }
       StoredInput.requireNativeLibrary();
+      // The JIT's threads compile for the first minute or two of load; let the event loops go first.
+      new BackgroundPriority(config.backgroundNice()).applyToJitCompilers();
       String schema = Migrations.migrate(url);
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       vertx = Vertx.builder()

@@ -56,6 +56,8 @@ class KilnStartupTest {
         assertThat(serverNice(first, "kiln-api")).isNotEmpty().containsOnly(0);
         assertThat(groupNice(first, "kiln-engine")).containsOnly(10);
         assertThat(groupNice(first, "kiln-api")).containsOnly(0);
+        // And this JVM's JIT compiler threads (Kiln runs in the test's JVM here).
+        assertThat(Proc.threadNices("C2 CompilerThre")).containsOnly(10);
       }
     }
     try (Kiln second = Kiln.start(config)) {

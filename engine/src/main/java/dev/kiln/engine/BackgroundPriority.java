@@ -51,6 +51,40 @@ public final class BackgroundPriority {
   }
 
   /**
+   * Gives the JVM's JIT compiler threads the background priority. A fresh process compiles for
+   * its first minute or two of load (on two cores, C2 took about 9 s of CPU during the first 5,000
+   * tiny workflows), and at normal priority that competes with the event loops for the cores.
+   * Compiler threads the JVM starts later are created by these and inherit their nice value.
+   * Blocking (a few ms per thread); does nothing where there is no /proc.
+   */
+  public void applyToJitCompilers() {
+    if (nice == 0) {
+      return;
+    }
+    Path tasks = Path.of("/proc/self/task");
+    if (!Files.isDirectory(tasks)) {
+      return;
+    }
+    try (var threads = Files.list(tasks)) {
+      for (Path thread : (Iterable<Path>) threads::iterator) {
+        String name;
+        try {
+          name = Files.readString(thread.resolve("comm")).strip();
+        } catch (IOException gone) { // the thread ended while we listed
+          continue;
+        }
+        // HotSpot names them "C1 CompilerThread0", "C2 CompilerThread0", "JVMCI CompilerThread0"
+        // (comm keeps 15 characters).
+        if (name.contains("CompilerThre")) {
+          renice(thread.getFileName().toString());
+        }
+      }
+    } catch (IOException | SecurityException e) {
+      warnOnce("listing " + tasks + ": " + e);
+    }
+  }
+
+  /**
    * Gives process {@code pid}, one of the same user's, the background priority: its nice value,
    * and, when it leads its own session, its autogroup's (/proc/PID/autogroup). Blocking (a few ms).
    */

@@ -83,6 +83,23 @@ class BackgroundPriorityTest {
     }
   }
 
+  @Test
+  void lowers_the_jit_compiler_threads_and_no_other() throws Exception {
+    assumeLinuxWithRenice();
+    List<Integer> compilers = new ArrayList<>(Proc.threadNices("C1 CompilerThre"));
+    compilers.addAll(Proc.threadNices("C2 CompilerThre"));
+    assumeTrue(!compilers.isEmpty(), "a JVM with JIT compiler threads (not -Xint)");
+    int mine = nice(threadSelf());
+
+    new BackgroundPriority(9).applyToJitCompilers();
+
+    List<Integer> after = new ArrayList<>(Proc.threadNices("C1 CompilerThre"));
+    after.addAll(Proc.threadNices("C2 CompilerThre"));
+    assertThat(after).as("nice values of the JIT compiler threads").isNotEmpty().containsOnly(9);
+    assertThat(nice(threadSelf())).as("the calling thread").isEqualTo(mine);
+    assertThat(Proc.threadNices("main")).as("the main thread").doesNotContain(9);
+  }
+
   private static Process sleeper(String... prefix) throws IOException {
     List<String> command = new ArrayList<>(List.of(prefix));
     command.addAll(List.of("sleep", "60"));

@@ -93,7 +93,7 @@ public record KilnConfig(
       "Delete finished workflows (with tasks, logs, history) older than this, e.g. 7d. Unset: keep forever.");
 
   public static final Setting BACKGROUND_NICE = new Setting("KILN_BACKGROUND_NICE", "10",
-      "Linux nice value (0-19) for the threads that run handlers and check bodies and, with the embedded PostgreSQL, for the server processes behind the engine's sessions, so that reads get a core first when the machine is saturated; 0: leave them at normal priority.");
+      "Linux nice value (0-19) for the threads that run handlers and check bodies, for the JIT compiler threads and, with the embedded PostgreSQL, for the server processes behind the engine's sessions, so that reads get a core first when the machine is saturated; 0: leave them at normal priority.");
 
   public static final List<Setting> SETTINGS = List.of(DATABASE_URL, DATA_DIR, HTTP_HOST, HTTP_PORT,
       ROLES, WORKER_CONCURRENCY, WORKFLOWS_DIR, LEASE, POLL_INTERVAL, DB_POOL_SIZE, LISTEN, SHUTDOWN_GRACE,
