@@ -182,9 +182,11 @@ public final class LoadTool {
             }
         }
         ProcSampler proc = null;
+        ProcSampler.ThreadCpu kilnThreads = null;
         if (o.pid().isPresent()) {
             try {
                 proc = ProcSampler.start(o.pid().get());
+                kilnThreads = new ProcSampler.ThreadCpu(o.pid().get());
             } catch (IOException e) {
                 throw new Fatal("cannot read /proc/" + o.pid().get() + "/status: " + e.getMessage()
                         + " (--pid needs Kiln's process on this machine)");
@@ -222,6 +224,13 @@ public final class LoadTool {
             kiln.put("rss_samples", proc.samples());
             kiln.put("cpu_s", Percentiles.round3(kilnCpu));
             kiln.put("cpu_cores_avg", Percentiles.round3(kilnCpu / (windowNanos / 1e9)));
+            // A JVM that is still compiling the code the run exercises is not yet at its own speed:
+            // the JIT's share says how warm the process was.
+            Map<ProcSampler.ThreadKind, Double> byKind = kilnThreads.secondsSinceStart();
+            if (byKind.containsKey(ProcSampler.ThreadKind.JIT)) {
+                kiln.put("jit_cpu_s", Percentiles.round3(byKind.get(ProcSampler.ThreadKind.JIT)));
+                kiln.put("gc_cpu_s", Percentiles.round3(byKind.getOrDefault(ProcSampler.ThreadKind.GC, 0.0)));
+            }
             if (proc.error() != null) {
                 kiln.put("rss_error", proc.error());
             }
@@ -874,9 +883,10 @@ public final class LoadTool {
         }
         Map<String, Object> k = (Map<String, Object>) r.get("kiln_process");
         if (k != null) {
-            sb.append(String.format(Locale.ROOT, "  kiln         RSS %s MB at start, peak %s MB (sampled every 100 ms: %s, VmHWM at the end: %s); CPU %s s (%s cores)%n",
+            sb.append(String.format(Locale.ROOT, "  kiln         RSS %s MB at start, peak %s MB (sampled every 100 ms: %s, VmHWM at the end: %s); CPU %s s (%s cores)%s%n",
                     k.get("rss_start_mb"), k.get("rss_peak_mb"), k.get("rss_peak_sampled_mb"), k.get("vm_hwm_mb"),
-                    k.get("cpu_s"), k.get("cpu_cores_avg")));
+                    k.get("cpu_s"), k.get("cpu_cores_avg"), k.containsKey("jit_cpu_s")
+                            ? ", of which JIT compiling " + k.get("jit_cpu_s") + " s, GC threads " + k.get("gc_cpu_s") + " s" : ""));
         }
         Map<String, Object> h = (Map<String, Object>) r.get("client_host");
         sb.append("  client CPU   ").append(r.get("client_cpu_s")).append(" s; this machine: ").append(h.get("cores"))

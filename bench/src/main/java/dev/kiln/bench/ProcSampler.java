@@ -154,6 +154,83 @@ final class ProcSampler implements AutoCloseable {
         }
     }
 
+    /** What a JVM thread works at, told by the name HotSpot gives it. */
+    enum ThreadKind {
+        /** The JIT: "C1 CompilerThread0", "C2 CompilerThread1", ... (15 characters in /proc). */
+        JIT,
+        /** G1's and the Parallel collector's threads: "GC Thread#0", "G1 Conc#0", "G1 Refine#0", ... */
+        GC,
+        OTHER;
+
+        static ThreadKind of(String comm) {
+            if (comm.contains("CompilerThre")) {
+                return JIT;
+            }
+            if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
+                return GC;
+            }
+            return OTHER;
+        }
+    }
+
+    /**
+     * CPU time of a process's threads by {@link ThreadKind}, from {@code /proc/<pid>/task/<tid>/stat}:
+     * how much of a JVM's CPU went to compiling and collecting rather than to the work. A thread
+     * that ends within the window takes its time with it (the kernel keeps no per-thread record),
+     * so the figures are at least what was spent; HotSpot keeps at least one compiler thread of
+     * each kind and its GC threads for the life of the process.
+     */
+    static final class ThreadCpu {
+        private final long pid;
+        private final java.util.Map<Long, Long> atStart;
+
+        ThreadCpu(long pid) {
+            this.pid = pid;
+            this.atStart = ticksByThread(pid, null);
+        }
+
+        /** CPU seconds by kind since construction; a kind no thread had is absent. */
+        java.util.Map<ThreadKind, Double> secondsSinceStart() {
+            java.util.Map<Long, ThreadKind> kinds = new java.util.HashMap<>();
+            java.util.Map<Long, Long> now = ticksByThread(pid, kinds);
+            java.util.Map<ThreadKind, Double> out = new java.util.EnumMap<>(ThreadKind.class);
+            now.forEach((tid, ticks) -> out.merge(kinds.get(tid),
+                    Math.max(0, ticks - atStart.getOrDefault(tid, 0L)) / (double) CLOCK_TICKS_PER_SECOND, Double::sum));
+            return out;
+        }
+
+        private static java.util.Map<Long, Long> ticksByThread(long pid, java.util.Map<Long, ThreadKind> kinds) {
+            java.util.Map<Long, Long> out = new java.util.HashMap<>();
+            Path tasks = Path.of("/proc", Long.toString(pid), "task");
+            try (java.util.stream.Stream<Path> threads = Files.list(tasks)) {
+                threads.forEach(t -> {
+                    try {
+                        String stat = Files.readString(t.resolve("stat"));
+                        parseStatCpuTicks(stat).ifPresent(ticks -> {
+                            long tid = Long.parseLong(t.getFileName().toString());
+                            out.put(tid, ticks);
+                            if (kinds != null) {
+                                kinds.put(tid, ThreadKind.of(commandName(stat)));
+                            }
+                        });
+                    } catch (IOException | RuntimeException e) {
+                        // ended in between
+                    }
+                });
+            } catch (IOException | RuntimeException e) {
+                // the process is gone: nothing to count
+            }
+            return out;
+        }
+    }
+
+    /** The command name (field 2) of a {@code stat} line, without its parentheses; "" if none. */
+    static String commandName(String stat) {
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        return open >= 0 && close > open ? stat.substring(open + 1, close) : "";
+    }
+
     /** The parent of a local process, when /proc has it. */
     static OptionalLong parentPid(long pid) {
         try {

@@ -59,4 +59,50 @@ class ProcSamplerTest {
             assertThat(s.hwmKb()).isGreaterThanOrEqualTo(s.peakRssKb());
         }
     }
+
+    @Test
+    void threadsAreToldByTheirHotSpotNames() {
+        assertThat(ProcSampler.ThreadKind.of("C2 CompilerThre")).isEqualTo(ProcSampler.ThreadKind.JIT);
+        assertThat(ProcSampler.ThreadKind.of("C1 CompilerThre")).isEqualTo(ProcSampler.ThreadKind.JIT);
+        assertThat(ProcSampler.ThreadKind.of("GC Thread#1")).isEqualTo(ProcSampler.ThreadKind.GC);
+        assertThat(ProcSampler.ThreadKind.of("G1 Conc#0")).isEqualTo(ProcSampler.ThreadKind.GC);
+        assertThat(ProcSampler.ThreadKind.of("G1 Refine#0")).isEqualTo(ProcSampler.ThreadKind.GC);
+        assertThat(ProcSampler.ThreadKind.of("vert.x-eventloo")).isEqualTo(ProcSampler.ThreadKind.OTHER);
+        assertThat(ProcSampler.ThreadKind.of("kiln-handlers-2")).isEqualTo(ProcSampler.ThreadKind.OTHER);
+        assertThat(ProcSampler.commandName("4243 (C2 CompilerThre) S 1 4242")).isEqualTo("C2 CompilerThre");
+        assertThat(ProcSampler.commandName("4244 (a (b) c) S 1")).isEqualTo("a (b) c");
+        assertThat(ProcSampler.commandName("garbage")).isEmpty();
+    }
+
+    @Test
+    void splitsThisJvmsCpuByThreadKind() throws Exception {
+        long pid = ProcessHandle.current().pid();
+        java.nio.file.Path stat = java.nio.file.Path.of("/proc", Long.toString(pid), "stat");
+        if (!java.nio.file.Files.exists(stat)) {
+            return; // not Linux
+        }
+        long processBefore = ProcSampler.parseStatCpuTicks(java.nio.file.Files.readString(stat)).orElseThrow();
+        ProcSampler.ThreadCpu threads = new ProcSampler.ThreadCpu(pid);
+        // Work on this thread until it has used 200 ms of CPU: a known amount to find again.
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long until = mx.getCurrentThreadCpuTime() + 200_000_000L;
+        long x = 0;
+        while (mx.getCurrentThreadCpuTime() < until) {
+            for (int i = 0; i < 100_000; i++) {
+                x = x * 6364136223846793005L + i;
+            }
+        }
+        java.util.Map<ProcSampler.ThreadKind, Double> spent = threads.secondsSinceStart();
+        long processAfter = ProcSampler.parseStatCpuTicks(java.nio.file.Files.readString(stat)).orElseThrow();
+        int threadCount = Thread.getAllStackTraces().size() + 64; // plus HotSpot's own, generously
+
+        // HotSpot's compiler threads are found (they exist from the start, busy or not) ...
+        assertThat(spent).as("x=%d", x).containsKeys(ProcSampler.ThreadKind.JIT, ProcSampler.ThreadKind.OTHER);
+        // ... the work above is counted where it ran ...
+        assertThat(spent.get(ProcSampler.ThreadKind.OTHER)).isGreaterThanOrEqualTo(0.1);
+        // ... and the kinds add up to no more than the process's own CPU, give or take a tick a thread.
+        double sum = spent.values().stream().mapToDouble(Double::doubleValue).sum();
+        assertThat(sum).isLessThanOrEqualTo((processAfter - processBefore + threadCount)
+                / (double) ProcSampler.CLOCK_TICKS_PER_SECOND);
+    }
 }
