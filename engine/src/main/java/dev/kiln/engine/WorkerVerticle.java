@@ -49,17 +49,6 @@ public final class WorkerVerticle extends VerticleBase {
   static final int MAX_QUEUED = 64;
   /** Completion batches in flight at once while completions trickle in (see {@link #flush}). */
   static final int MAX_FLUSHES = 2;
-  /**
-   * Work trickles in when, in the current and the previous 100 ms, fewer handlers than this
-   * finished (under 500 a second) and no claim brought back more tasks than the slots (or 2):
-   * there is little to batch, so the worker spends statements on latency instead (see
-   * {@link #flush}). Counted per window, not as an average gap: completions come in bursts (a
-   * claimed batch runs through the slots), and one pause would swing an average. The claim sizes
-   * keep it from feeding on itself: a worker slowed by the extras falls behind, its claims grow,
-   * and it batches again.
-   */
-  static final int TRICKLE_PER_WINDOW = 50;
-  static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final EngineContext ctx;
   private final int slots;
@@ -101,12 +90,8 @@ public final class WorkerVerticle extends VerticleBase {
    */
   private boolean moreMayBeReady = true;
   private int flushesInFlight;
-  /** Handler completions, and the largest claim, in the current window and in the one before it. */
-  private long windowStart = System.nanoTime();
-  private int completedInWindow;
-  private int completedInPreviousWindow;
-  private int largestClaimInWindow;
-  private int largestClaimInPreviousWindow;
+  /** Whether work trickles in (there is little to batch, so statements go to latency instead). */
+  private final LoadWindow load;
   private boolean stopping;
   private Promise<Void> drained;
   private final List<ClaimedTask> claimedWhileStopping = new ArrayList<>();
@@ -125,6 +110,7 @@ public final class WorkerVerticle extends VerticleBase {
   public WorkerVerticle(EngineContext ctx) {
     this.ctx = ctx;
     this.slots = ctx.config().workerConcurrency();
+    this.load = new LoadWindow(slots, System.nanoTime());
     this.priority = new BackgroundPriority(ctx.config().backgroundNice());
     this.lease = ctx.config().lease();
     this.workerId = ctx.nodeId();
@@ -265,8 +251,7 @@ public final class WorkerVerticle extends VerticleBase {
       }
       List<ClaimedTask> tasks = ar.result();
       tasks.forEach(t -> claimLatency.record(t.waitedMillis()));
-      rotateWindow(System.nanoTime());
-      largestClaimInWindow = Math.max(largestClaimInWindow, tasks.size());
+      load.claimed(tasks.size(), System.nanoTime());
       moreMayBeReady = tasks.size() == want;
       queued.addAll(tasks);
       startQueued();
@@ -296,8 +281,7 @@ public final class WorkerVerticle extends VerticleBase {
       running.remove(task.id());
       vertx.cancelTimer(r.timeoutTimer);
       long end = System.nanoTime();
-      rotateWindow(end);
-      completedInWindow++;
+      load.completed(end);
       long nanos = end - r.startNanos;
       long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
       avgTaskMillis = 0.8 * avgTaskMillis + 0.2 * (nanos / 1e6);
@@ -319,7 +303,7 @@ public final class WorkerVerticle extends VerticleBase {
         failAttempt(task, ar.cause());
       }
       startQueued();
-      if (moreMayBeReady || !trickling()) {
+      if (moreMayBeReady || !load.trickling(System.nanoTime())) {
         claim();
       }
     });
@@ -398,7 +382,7 @@ public final class WorkerVerticle extends VerticleBase {
   /**
    * Writes finished attempts in one statement; attempts finishing meanwhile go in the next batch.
    *
-   * <p>While work trickles in (see {@link #TRICKLE_PER_WINDOW}), latency is what counts. A claim
+   * <p>While work trickles in (see {@link LoadWindow}), latency is what counts. A claim
    * goes right behind the batch on the same connection when there is room (see
    * {@link TaskStore#completeThenFinalizeAndClaim}) and picks up the tasks these completions made
    * ready; the finaliser goes with it for the workflows whose final task is in the batch, so a
@@ -411,7 +395,7 @@ public final class WorkerVerticle extends VerticleBase {
    * the statements and ran at 60 to 70 % of the speed.)
    */
   private void flush() {
-    boolean trickling = trickling();
+    boolean trickling = load.trickling(System.nanoTime());
     if (completions.isEmpty() || flushesInFlight >= (trickling ? MAX_FLUSHES : 1)) {
       return;
     }
@@ -459,26 +443,6 @@ public final class WorkerVerticle extends VerticleBase {
             claim();
           }
         });
-  }
-
-  /** Whether work trickles in (see {@link #TRICKLE_PER_WINDOW}): latency, not batching, counts. */
-  private boolean trickling() {
-    rotateWindow(System.nanoTime());
-    return Math.max(completedInWindow, completedInPreviousWindow) < TRICKLE_PER_WINDOW
-        && Math.max(largestClaimInWindow, largestClaimInPreviousWindow) <= Math.max(2, slots);
-  }
-
-  /** Starts a new counting window when the current one is over (a quiet spell clears both). */
-  private void rotateWindow(long now) {
-    if (now - windowStart < WINDOW_NANOS) {
-      return;
-    }
-    boolean adjacent = now - windowStart < 2 * WINDOW_NANOS;
-    completedInPreviousWindow = adjacent ? completedInWindow : 0;
-    largestClaimInPreviousWindow = adjacent ? largestClaimInWindow : 0;
-    completedInWindow = 0;
-    largestClaimInWindow = 0;
-    windowStart = now;
   }
 
   private static boolean isDeadlock(Throwable err) {
