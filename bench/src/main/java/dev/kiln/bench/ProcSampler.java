@@ -181,38 +181,37 @@ final class ProcSampler implements AutoCloseable {
      * each kind and its GC threads for the life of the process.
      */
     static final class ThreadCpu {
+        /** One thread as /proc showed it: its kind and its CPU ticks so far. */
+        private record Sample(ThreadKind kind, long ticks) {}
+
         private final long pid;
-        private final java.util.Map<Long, Long> atStart;
+        private final java.util.Map<Long, Sample> atStart;
 
         ThreadCpu(long pid) {
             this.pid = pid;
-            this.atStart = ticksByThread(pid, null);
+            this.atStart = sample(pid);
         }
 
         /** CPU seconds by kind since construction; a kind no thread had is absent. */
         java.util.Map<ThreadKind, Double> secondsSinceStart() {
-            java.util.Map<Long, ThreadKind> kinds = new java.util.HashMap<>();
-            java.util.Map<Long, Long> now = ticksByThread(pid, kinds);
             java.util.Map<ThreadKind, Double> out = new java.util.EnumMap<>(ThreadKind.class);
-            now.forEach((tid, ticks) -> out.merge(kinds.get(tid),
-                    Math.max(0, ticks - atStart.getOrDefault(tid, 0L)) / (double) CLOCK_TICKS_PER_SECOND, Double::sum));
+            sample(pid).forEach((tid, now) -> {
+                Sample before = atStart.get(tid);
+                long ticks = now.ticks() - (before == null ? 0 : before.ticks());
+                out.merge(now.kind(), Math.max(0, ticks) / (double) CLOCK_TICKS_PER_SECOND, Double::sum);
+            });
             return out;
         }
 
-        private static java.util.Map<Long, Long> ticksByThread(long pid, java.util.Map<Long, ThreadKind> kinds) {
-            java.util.Map<Long, Long> out = new java.util.HashMap<>();
+        private static java.util.Map<Long, Sample> sample(long pid) {
+            java.util.Map<Long, Sample> out = new java.util.HashMap<>();
             Path tasks = Path.of("/proc", Long.toString(pid), "task");
             try (java.util.stream.Stream<Path> threads = Files.list(tasks)) {
                 threads.forEach(t -> {
                     try {
                         String stat = Files.readString(t.resolve("stat"));
-                        parseStatCpuTicks(stat).ifPresent(ticks -> {
-                            long tid = Long.parseLong(t.getFileName().toString());
-                            out.put(tid, ticks);
-                            if (kinds != null) {
-                                kinds.put(tid, ThreadKind.of(commandName(stat)));
-                            }
-                        });
+                        parseStatCpuTicks(stat).ifPresent(ticks -> out.put(Long.parseLong(t.getFileName().toString()),
+                                new Sample(ThreadKind.of(commandName(stat)), ticks)));
                     } catch (IOException | RuntimeException e) {
                         // ended in between
                     }
