@@ -3,10 +3,8 @@ package dev.kiln.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.engine.store.ClaimedTask;
-import dev.kiln.engine.store.StoredOutput;
 import dev.kiln.engine.store.TaskStore;
 import dev.kiln.engine.store.TaskStore.Attempt;
 import dev.kiln.handlers.HandlerException;
@@ -25,6 +23,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -295,7 +294,7 @@ public final class WorkerVerticle extends VerticleBase {
         log.info("task {} ({} of workflow {}) attempt {} returned after its timeout; result discarded",
             task.id(), task.taskType(), task.workflowId(), task.attempt());
       } else if (ar.succeeded()) {
-        completions.add(new TaskStore.Completion(task.id(), task.attempt(), ar.result().stored(), ar.result().verdict(), millis));
+        completions.add(new TaskStore.Completion(task.id(), task.attempt(), ar.result().json(), ar.result().verdict(), millis));
         if (sinkTypes.contains(task.taskType())) {
           finishing.add(task.workflowId());
         }
@@ -310,8 +309,8 @@ public final class WorkerVerticle extends VerticleBase {
     });
   }
 
-  /** A handler's output as stored ({@link StoredOutput}), and its top-level "verdict" if that is a string. */
-  private record Output(byte[] stored, String verdict) {}
+  /** A handler's output as JSON, and its top-level "verdict" if that is a string. */
+  private record Output(String json, String verdict) {}
 
   /** Runs on a worker thread: parse what the handler needs, run it, serialise its output. */
   private Output execute(ClaimedTask task) throws Exception {
@@ -319,14 +318,17 @@ public final class WorkerVerticle extends VerticleBase {
         .orElseThrow(() -> new IllegalStateException("no handler for task type " + task.taskType()));
     WorkflowInput input = handler.needsInput() && task.input() != null ? task.input().get() : null;
     Map<String, JsonNode> upstream = new LinkedHashMap<>();
-    for (Map.Entry<String, byte[]> e : task.upstream().entrySet()) {
-      upstream.put(e.getKey(), e.getValue() == null ? NullNode.instance : mapper.readTree(StoredOutput.json(e.getValue())));
+    if (task.upstreamJson() != null) {
+      JsonNode node = mapper.readTree(task.upstreamJson());
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        upstream.put(e.getKey(), e.getValue());
+      }
     }
     JsonNode params = task.paramsJson() == null ? JsonNodeFactory.instance.objectNode() : mapper.readTree(task.paramsJson());
     ObjectNode output = handler.handle(new TaskContext(task.taskType(), input, upstream, params));
     JsonNode verdict = output == null ? null : output.get("verdict");
-    return new Output(StoredOutput.of(mapper.writeValueAsBytes(output)),
-        verdict != null && verdict.isTextual() ? verdict.asText() : null);
+    return new Output(mapper.writeValueAsString(output), verdict != null && verdict.isTextual() ? verdict.asText() : null);
   }
 
   private void timedOut(Running r) {

@@ -76,7 +76,7 @@ class WorkflowRunTest {
       ObjectNode verdict = builtIn.find("verdict").orElseThrow().handle(new TaskContext("verdict", null,
           Map.of("synthesize", synthesis), JsonNodeFactory.instance.objectNode()));
 
-      String stored = h.result(id);
+      String stored = h.query("SELECT result::text FROM workflows WHERE id = $1", id).iterator().next().getString(0);
       JsonNode storedResult = JSON.readTree(stored);
       assertThat(storedResult.get("verdict")).isEqualTo(verdict.get("verdict"));
       // The verdict the worker recorded beside the output, and the workflow's copy that lists show.
@@ -86,7 +86,7 @@ class WorkflowRunTest {
       assertThat(verdicts.getString(1)).isEqualTo(verdict.get("verdict").asText());
       assertThat(storedResult.get("summary")).isEqualTo(verdict.get("summary"));
       // Whole-document equality, reported briefly (the documents are large). The result is the
-      // verdict task's output as written (not jsonb's reprint), so even a rounded -0.0 stays -0.0.
+      // verdict task's output as written (json, not jsonb), so even a rounded -0.0 stays -0.0.
       assertThat(storedResult.equals(verdict)).as("stored result equals the handlers' verdict output").isTrue();
       assertThat(verdict.get("verdict").asText()).isIn("PASS", "WARNING", "FAIL");
       assertThat(h.count("SELECT count(*) FROM tasks WHERE workflow_id = $1 AND status = 'completed' AND attempts = 1", id))
@@ -95,7 +95,7 @@ class WorkflowRunTest {
   }
 
   @Test
-  void tasks_run_in_dag_order() throws Exception {
+  void tasks_run_in_dag_order() {
     Map<String, Long> started = new ConcurrentHashMap<>();
     Map<String, Long> finished = new ConcurrentHashMap<>();
     AtomicInteger clock = new AtomicInteger();
@@ -114,8 +114,10 @@ class WorkflowRunTest {
       assertThat(started.get("c")).isGreaterThan(finished.get("a")).isGreaterThan(finished.get("b"));
       assertThat(started.get("d")).isGreaterThan(finished.get("c"));
       // c saw both of its upstream outputs, d saw c's; the result is the final task's output.
-      assertThat(JSON.readTree(h.output(id, "c")).get("upstream").asText()).isEqualTo("[a, b]");
-      assertThat(JSON.readTree(h.result(id)).get("upstream").asText()).isEqualTo("[c]");
+      assertThat(h.query("SELECT output->>'upstream' FROM tasks WHERE workflow_id = $1 AND task_type = 'c'", id)
+          .iterator().next().getString(0)).isEqualTo("[a, b]");
+      assertThat(h.query("SELECT result->>'upstream' FROM workflows WHERE id = $1", id).iterator().next().getString(0))
+          .isEqualTo("[c]");
     }
   }
 
@@ -130,7 +132,7 @@ class WorkflowRunTest {
     try (EngineHarness h = EngineHarness.create(reg, List.of(twoSinks), Clock.systemUTC(), Map.of()).startEngine()) {
       long id = h.submit("two_sinks", "{}");
       h.awaitWorkflowStatus(id, "completed", WAIT);
-      assertThat(JSON.readTree(h.result(id)))
+      assertThat(JSON.readTree(h.query("SELECT result::text FROM workflows WHERE id = $1", id).iterator().next().getString(0)))
           .isEqualTo(JSON.readTree("{\"b\": {\"task\": \"b\"}, \"c\": {\"task\": \"c\"}}"));
       assertThat(h.query("SELECT verdict FROM workflows WHERE id = $1", id).iterator().next().getString(0))
           .as("no single final output, no verdict").isNull();
@@ -160,9 +162,11 @@ class WorkflowRunTest {
       long id = h.submit("chain", "{}");
       h.awaitWorkflowStatus(id, "completed", WAIT);
       // Not jsonb's reprint, which turned 1.43674E-300 into a decimal of 300 zeros and -0.0 into 0.
-      assertThat(h.output(id, "a")).isEqualTo(writtenText);
+      assertThat(h.query("SELECT output::text FROM tasks WHERE workflow_id = $1 AND task_type = 'a'", id)
+          .iterator().next().getString(0)).isEqualTo(writtenText);
       assertThat(seenByB.get("a")).isEqualTo(writtenText);
-      assertThat(h.result(id)).isEqualTo(writtenText);
+      assertThat(h.query("SELECT result::text FROM workflows WHERE id = $1", id).iterator().next().getString(0))
+          .isEqualTo(writtenText);
     }
   }
 
@@ -275,7 +279,7 @@ class WorkflowRunTest {
   }
 
   @Test
-  void a_task_running_past_its_timeout_counts_as_a_failed_attempt() throws Exception {
+  void a_task_running_past_its_timeout_counts_as_a_failed_attempt() {
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger calls = new AtomicInteger();
     HandlerRegistry reg = new HandlerRegistry(List.of(Handlers.of("slow", ctx -> {
@@ -297,7 +301,8 @@ class WorkflowRunTest {
       clock.advance(Duration.ofSeconds(2));
       h.wake();
       h.awaitWorkflowStatus(id, "completed", WAIT);
-      assertThat(JSON.readTree(h.result(id)).get("call").asText()).isEqualTo("2");
+      assertThat(h.query("SELECT result->>'call' FROM workflows WHERE id = $1", id).iterator().next().getString(0))
+          .isEqualTo("2");
       assertThat(h.count("SELECT attempts FROM tasks WHERE workflow_id = $1", id)).isEqualTo(2);
     }
   }
@@ -342,7 +347,9 @@ class WorkflowRunTest {
       h.deployWorker("worker");
       h.wake();
       h.awaitWorkflowStatus(id, "completed", WAIT);
-      assertThat(h.result(id)).as("the result is the final task's output").isEqualTo(h.output(id, "d"));
+      assertThat(h.query("SELECT w.result::text = t.output::text FROM workflows w JOIN tasks t ON t.workflow_id = w.id "
+          + "AND t.task_type = 'd' WHERE w.id = $1", id).iterator().next().getBoolean(0))
+          .as("the result is the final task's output").isTrue();
     }
   }
 
@@ -393,7 +400,7 @@ class WorkflowRunTest {
       assertThat(status.get("d")).isEqualTo("cancelled");
       // Give the late result time to arrive through the executor and the batch writer, then check it was refused.
       h.awaitValue(WAIT, "SELECT count(*) FROM task_logs WHERE workflow_id = $1", v -> true, id);
-      assertThat(h.count("SELECT count(*) FROM tasks WHERE workflow_id = $1 AND task_type = 'a' AND output_bytes IS NOT NULL", id))
+      assertThat(h.count("SELECT count(*) FROM tasks WHERE workflow_id = $1 AND task_type = 'a' AND output IS NOT NULL", id))
           .isZero();
       // Cancelling twice, or an unknown workflow, reports that nothing was cancelled.
       assertThat(EngineHarness.await(new dev.kiln.engine.store.WorkflowStore(h.pool).cancel(id, "again", h.clock.instant())))

@@ -92,7 +92,7 @@ class FaultInjectionTest {
   private static void assertEveryResultRecordedOnce(DatabaseUrl db) {
     assertThat(queryLong(db, "SELECT count(*) FROM (SELECT task_id FROM task_history WHERE to_status = 'completed' "
         + "AND task_id IS NOT NULL GROUP BY task_id HAVING count(*) > 1) twice")).isZero();
-    assertThat(queryLong(db, "SELECT count(*) FROM tasks WHERE status <> 'completed' OR output_bytes IS NULL")).isZero();
+    assertThat(queryLong(db, "SELECT count(*) FROM tasks WHERE status <> 'completed' OR output IS NULL")).isZero();
   }
 
   @Test

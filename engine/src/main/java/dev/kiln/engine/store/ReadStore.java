@@ -2,18 +2,11 @@ package dev.kiln.engine.store;
 
 import static dev.kiln.engine.store.TaskStore.at;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +15,9 @@ import java.util.Optional;
 /**
  * The queries behind the HTTP API's reads and its workflow-level commands (submit with an
  * idempotency key, retry). Responses are assembled as JSON inside PostgreSQL, so a status read is
- * one round trip and no row is decoded into objects only to be encoded again; a result's body is
- * put together here, around outputs PostgreSQL stores compressed by Kiln (see StoredOutput).
+ * one round trip and no row is decoded into objects only to be encoded again.
  */
 public final class ReadStore {
-  private static final JsonFactory JSON = new JsonFactory();
 
   /** The plan's /status body, plus what helps: type, error, timings, dependencies, durations. */
   static final String STATUS = """
@@ -58,24 +49,15 @@ public final class ReadStore {
       FROM workflows w WHERE w.id = $1
       """;
 
-  /**
-   * A workflow's /results parts. A workflow completed from v8 on has no stored result: it is the
-   * output of its final task (its sink), or an object of its final tasks' outputs by task type
-   * when there are several, as the finaliser decided (sinks worked out here for tasks from before
-   * v7). Rows finished before v8 keep the result stored then.
-   */
   static final String RESULT = """
-      SELECT w.status, w.workflow_type, w.error, to_json(w.finished_at)::text AS finished_at,
-             w.result::text AS stored_result, s.types AS sink_types, s.outputs AS sink_outputs
-      FROM workflows w
-      LEFT JOIN LATERAL (
-          SELECT array_agg(t.task_type ORDER BY t.id) AS types, array_agg(%s ORDER BY t.id) AS outputs
-          FROM tasks t
-          WHERE t.workflow_id = w.id AND coalesce(t.sink, NOT EXISTS (
-              SELECT 1 FROM tasks x WHERE x.workflow_id = t.workflow_id AND t.task_type = ANY(x.depends_on)))
-      ) s ON w.status = 'completed' AND w.result IS NULL
-      WHERE w.id = $1
-      """.formatted(StoredOutput.column("t"));
+      SELECT status, CASE WHEN status = 'completed' THEN json_build_object(
+                 'workflow_id', id, 'workflow_type', workflow_type, 'status', status, 'result', result,
+                 'finished_at', finished_at)
+             ELSE json_build_object(
+                 'workflow_id', id, 'workflow_type', workflow_type, 'status', status, 'result', NULL,
+                 'error', error, 'finished_at', finished_at) END::text AS body
+      FROM workflows WHERE id = $1
+      """;
 
   /** Newest first, keyset-paginated on id; $1 status or NULL for all, $2 cursor (exclusive), $3 limit. */
   static final String LIST = """
@@ -139,7 +121,7 @@ public final class ReadStore {
           RETURNING id
       ), t AS (
           UPDATE tasks t
-          SET status = 'pending', error = NULL, output = NULL, output_bytes = NULL, verdict = NULL, run_after = $2, finished_at = NULL, updated_at = $2,
+          SET status = 'pending', error = NULL, output = NULL, verdict = NULL, run_after = $2, finished_at = NULL, updated_at = $2,
               max_attempts = t.max_attempts + t.attempts,
               deps_remaining = (SELECT count(*) FROM tasks u
                                 WHERE u.workflow_id = t.workflow_id AND u.task_type = ANY(t.depends_on)
@@ -181,64 +163,12 @@ public final class ReadStore {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getBuffer(0).getBytes()));
   }
 
-  /** The workflow's status and, once it has finished, its /results body (null before). */
+  /** The workflow's status and its /results body (the body is meaningful once it has finished). */
   public record Result(String status, String body) {}
 
   public Future<Optional<Result>> result(long id) {
-    return pool.preparedQuery(RESULT).execute(Tuple.of(id)).map(rows -> {
-      if (rows.size() == 0) {
-        return Optional.empty();
-      }
-      Row r = rows.iterator().next();
-      String status = r.getString("status");
-      boolean finished = !status.equals("pending") && !status.equals("running");
-      return Optional.of(new Result(status, finished ? resultBody(id, r) : null));
-    });
-  }
-
-  /**
-   * The plan's /results body: {"workflow_id", "workflow_type", "status", "result", "finished_at"},
-   * and "error" (with a null result) unless completed. Stored outputs are spliced in as written.
-   */
-  static String resultBody(long id, Row r) {
-    String status = r.getString("status");
-    StringWriter out = new StringWriter();
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeNumberField("workflow_id", id);
-      g.writeStringField("workflow_type", r.getString("workflow_type"));
-      g.writeStringField("status", status);
-      g.writeFieldName("result");
-      if (!status.equals("completed")) {
-        g.writeNull();
-        g.writeStringField("error", r.getString("error"));
-      } else if (r.getString("stored_result") != null) {
-        g.writeRawValue(r.getString("stored_result"));
-      } else {
-        String[] types = r.getArrayOfStrings("sink_types");
-        Buffer[] outputs = r.getArrayOfBuffers("sink_outputs");
-        if (types.length == 1) {
-          g.writeRawValue(json(outputs[0]));
-        } else {
-          g.writeStartObject();
-          for (int i = 0; i < types.length; i++) {
-            g.writeFieldName(types[i]);
-            g.writeRawValue(json(outputs[i]));
-          }
-          g.writeEndObject();
-        }
-      }
-      g.writeFieldName("finished_at");
-      g.writeRawValue(r.getString("finished_at"));
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a StringWriter does not throw
-    }
-    return out.toString();
-  }
-
-  private static String json(Buffer stored) {
-    return new String(StoredOutput.json(stored.getBytes()), StandardCharsets.UTF_8);
+    return pool.preparedQuery(RESULT).execute(Tuple.of(id)).map(rows -> rows.size() == 0 ? Optional.empty()
+        : Optional.of(new Result(rows.iterator().next().getString("status"), rows.iterator().next().getString("body"))));
   }
 
   /** One page of the list: the items' JSON and the id to continue after, if there may be more. */

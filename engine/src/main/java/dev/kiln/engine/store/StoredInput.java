@@ -49,27 +49,22 @@ public final class StoredInput {
    * v4, read as UTF-8 bytes) is returned as it is.
    */
   public static byte[] json(byte[] stored) {
-    return json(stored, "input");
-  }
-
-  /** As {@link #json(byte[])}, for any stored JSON value; {@code what} names it in errors. */
-  static byte[] json(byte[] stored, String what) {
     if (!isCompressed(stored)) {
       return stored;
     }
     long size = Zstd.getFrameContentSize(stored);
     if (size < 0 || size > Integer.MAX_VALUE - 8) {
-      throw new IllegalStateException("stored " + what + " has no usable content size (" + size + ")");
+      throw new IllegalStateException("stored input has no usable content size (" + size + ")");
     }
     byte[] json = new byte[(int) size];
     long n;
     try {
       n = Zstd.decompressByteArray(json, 0, json.length, stored, 0, stored.length);
     } catch (ZstdException e) {
-      throw new IllegalStateException("stored " + what + " is corrupt: " + e.getMessage(), e);
+      throw new IllegalStateException("stored input is corrupt: " + e.getMessage(), e);
     }
     if (n != size) {
-      throw new IllegalStateException("stored " + what + " is corrupt: " + n + " of " + size + " bytes");
+      throw new IllegalStateException("stored input is corrupt: " + n + " of " + size + " bytes");
     }
     return json;
   }

@@ -13,7 +13,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,16 +51,11 @@ public final class TaskStore {
                        AND row_number() OVER (PARTITION BY c.workflow_id, c.task_type = ANY($5::text[]) ORDER BY c.id) = 1
                   THEN (SELECT %s FROM workflows w WHERE w.id = c.workflow_id) END AS input,
              c.task_type = ANY($5::text[]) AS needs_input,
-             -- The outputs of the tasks it depends on, as stored (see StoredOutput), by task type.
-             u.types AS upstream_types, u.outputs AS upstream_outputs
+             (SELECT json_object_agg(u.task_type, u.output)::text FROM tasks u
+              WHERE u.workflow_id = c.workflow_id AND u.task_type = ANY(c.depends_on)) AS upstream
       FROM claimed c
-      LEFT JOIN LATERAL (
-          SELECT array_agg(u.task_type ORDER BY u.id) AS types, array_agg(%s ORDER BY u.id) AS outputs
-          FROM tasks u
-          WHERE u.workflow_id = c.workflow_id AND u.task_type = ANY(c.depends_on)
-      ) u ON cardinality(c.depends_on) > 0
       ORDER BY c.id
-      """.formatted(StoredInput.COLUMN, StoredOutput.column("u"));
+      """.formatted(StoredInput.COLUMN);
 
   /*
    * FENCED_BY_KEY: the batch statements below reach each task by its key from unnest($1), and take
@@ -79,10 +73,10 @@ public final class TaskStore {
   static final String COMPLETE_MANY = """
       WITH input AS MATERIALIZED (
           SELECT i.*, 'running'::text AS fence
-          FROM unnest($1::bigint[], $2::int[], $3::bytea[], $4::bigint[], $6::text[]) AS i(id, attempt, output, duration_ms, verdict)
+          FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[], $6::text[]) AS i(id, attempt, output, duration_ms, verdict)
       ), done AS (
           UPDATE tasks t
-          SET status = 'completed', output = NULL, output_bytes = i.output, verdict = i.verdict, error = NULL, locked_by = NULL,
+          SET status = 'completed', output = i.output::json, verdict = i.verdict, error = NULL, locked_by = NULL,
               lease_expires_at = NULL, heartbeat_at = NULL, finished_at = $5, updated_at = $5,
               run_ms = i.duration_ms
           FROM input i
@@ -211,31 +205,17 @@ public final class TaskStore {
             out.add(new ClaimedTask(r.getLong("id"), workflowId, r.getString("task_type"),
                 r.getInteger("attempts"), r.getInteger("max_attempts"), r.getInteger("timeout_s"),
                 r.getString("params"), r.getBoolean("needs_input") ? inputs.get(workflowId) : null,
-                upstream(r), r.getDouble("waited_ms")));
+                r.getString("upstream"), r.getDouble("waited_ms")));
           }
           return out;
         });
   }
 
-  /** The stored outputs of a claimed task's upstream tasks, by task type, in task order. */
-  private static Map<String, byte[]> upstream(Row r) {
-    String[] types = r.getArrayOfStrings("upstream_types");
-    if (types == null) {
-      return Map.of();
-    }
-    Buffer[] outputs = r.getArrayOfBuffers("upstream_outputs");
-    Map<String, byte[]> upstream = new LinkedHashMap<>();
-    for (int i = 0; i < types.length; i++) {
-      upstream.put(types[i], outputs[i] == null ? null : outputs[i].getBytes());
-    }
-    return upstream;
-  }
-
   /**
-   * One finished attempt's output, ready to be recorded ({@link StoredOutput#of}), with the output's
-   * top-level "verdict" when that is a string (null otherwise): lists show it without parsing the output.
+   * One finished attempt's output, ready to be recorded, with the output's top-level "verdict"
+   * when that is a string (null otherwise): lists show it without parsing the output.
    */
-  public record Completion(long taskId, int attempt, byte[] storedOutput, String verdict, long durationMillis) {}
+  public record Completion(long taskId, int attempt, String outputJson, String verdict, long durationMillis) {}
 
   /** Records the completions; returns the ids of those accepted (the others were fenced off). */
   public Future<List<Long>> completeMany(List<Completion> completions, Instant now) {
@@ -289,14 +269,14 @@ public final class TaskStore {
     int n = completions.size();
     Long[] ids = new Long[n];
     Integer[] attempts = new Integer[n];
-    Buffer[] outputs = new Buffer[n];
+    String[] outputs = new String[n];
     Long[] durations = new Long[n];
     String[] verdicts = new String[n];
     for (int i = 0; i < n; i++) {
       Completion c = completions.get(i);
       ids[i] = c.taskId();
       attempts[i] = c.attempt();
-      outputs[i] = c.storedOutput() == null ? null : Buffer.buffer(c.storedOutput());
+      outputs[i] = c.outputJson();
       durations[i] = c.durationMillis();
       verdicts[i] = c.verdict();
     }

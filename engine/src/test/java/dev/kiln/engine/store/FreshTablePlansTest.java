@@ -171,7 +171,7 @@ class FreshTablePlansTest {
         assertThat(ids).hasSize(step == 0 ? 2 : 1);
         int k = ids.size();
         connection.preparedQuery(TaskStore.COMPLETE_MANY).execute(Tuple.of(ids.toArray(Long[]::new),
-            attempts.toArray(Integer[]::new), Collections.nCopies(k, Buffer.buffer("{}")).toArray(Buffer[]::new),
+            attempts.toArray(Integer[]::new), Collections.nCopies(k, "{}").toArray(String[]::new),
             Collections.nCopies(k, 1L).toArray(Long[]::new), now, new String[k])).await();
       }
       assertThat(connection.preparedQuery(WorkflowStore.FINALIZE).execute(Tuple.of(new Long[] {id}, now)).await().size())

@@ -1,8 +1,5 @@
 package dev.kiln.engine.testing;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.kiln.engine.Engine;
 import dev.kiln.engine.EngineContext;
 import dev.kiln.engine.OrchestratorVerticle;
@@ -13,14 +10,11 @@ import dev.kiln.engine.config.KilnConfig;
 import dev.kiln.engine.db.Pools;
 import dev.kiln.engine.spec.WorkflowSpec;
 import dev.kiln.engine.spec.WorkflowSpecs;
-import dev.kiln.engine.store.ReadStore;
 import dev.kiln.engine.store.StoredInput;
-import dev.kiln.engine.store.StoredOutput;
 import dev.kiln.engine.store.WorkflowStore;
 import dev.kiln.handlers.HandlerRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -115,38 +109,6 @@ public final class EngineHarness implements AutoCloseable {
 
   public long count(String sql, Object... params) {
     return query(sql, params).iterator().next().getLong(0);
-  }
-
-  /** A task's output as its handler wrote it, decoded from however it is stored; null if none. */
-  public String output(long workflowId, String taskType) {
-    RowSet<Row> rows = query("SELECT coalesce(output_bytes, convert_to(output::text, 'UTF8')) FROM tasks"
-        + " WHERE workflow_id = $1 AND task_type = $2", workflowId, taskType);
-    Buffer stored = rows.iterator().next().getBuffer(0);
-    return stored == null ? null : new String(StoredOutput.json(stored.getBytes()), StandardCharsets.UTF_8);
-  }
-
-  /** The "result" member of the workflow's /results body (as the API reads it), as its exact text. */
-  public String result(long workflowId) {
-    return resultMember(await(new ReadStore(pool).result(workflowId)).orElseThrow().body());
-  }
-
-  /** The text of a /results body's "result" member, exactly as it appears in the body. */
-  public static String resultMember(String body) {
-    try (JsonParser p = new JsonFactory().createParser(body)) {
-      p.nextToken();
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        boolean wanted = p.currentName().equals("result");
-        p.nextToken();
-        int start = (int) p.currentTokenLocation().getCharOffset();
-        p.skipChildren();
-        if (wanted) {
-          return body.substring(start, (int) p.currentLocation().getCharOffset());
-        }
-      }
-      throw new AssertionError("no result member in " + body);
-    } catch (java.io.IOException e) {
-      throw new AssertionError("not JSON: " + body, e);
-    }
   }
 
   public String workflowStatus(long id) {
