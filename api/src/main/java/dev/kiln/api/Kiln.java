@@ -15,6 +15,7 @@ import dev.kiln.engine.spec.WorkflowSpecs;
 import dev.kiln.engine.store.StoredInput;
 import dev.kiln.handlers.HandlerRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import io.vertx.core.Future;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -188,6 +189,20 @@ public final class Kiln implements AutoCloseable {
     return vertx;
   }
 
+  /**
+   * Stops Kiln gracefully when the JVM is asked to exit (SIGTERM, Ctrl-C). The embedded database,
+   * if any, then stops after Kiln has, not beside it.
+   */
+  public void closeOnExit() {
+    Runtime.getRuntime().addShutdownHook(new Thread(this::close, "kiln-shutdown"));
+    embedded.ifPresent(db -> db.ownerStopsOnExit(stopLimit().plusSeconds(30)));
+  }
+
+  /** How long a graceful stop may take: the workers' grace period, then a minute for the rest. */
+  private Duration stopLimit() {
+    return config.shutdownGrace().plusSeconds(60);
+  }
+
   /** Graceful stop: verticles first, API before engine (so nothing new arrives), last deployed
    * first; workers hand back what is in flight; then the pools and the database. */
   @Override
@@ -206,7 +221,7 @@ public final class Kiln implements AutoCloseable {
       chain
           .eventually(pools::close)
           .eventually(vertx::close)
-          .await(60, TimeUnit.SECONDS);
+          .await(stopLimit().toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       log.warn("Kiln did not stop cleanly: {}", e.toString());
     }

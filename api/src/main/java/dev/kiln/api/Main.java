@@ -35,7 +35,7 @@ public final class Main {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(kiln::close, "kiln-shutdown"));
+    kiln.closeOnExit();
   }
 
   private static void fail(int code, ConfigException e) {

@@ -39,6 +39,20 @@ public final class KilnProcess implements AutoCloseable {
   }
 
   public static KilnProcess start(DatabaseUrl db, String roles, Map<String, String> settings) {
+    Map<String, String> withDb = new HashMap<>(settings);
+    withDb.putIfAbsent("KILN_DATABASE_URL", db.secretUrl());
+    return launch(roles, withDb);
+  }
+
+  /** A process on its own embedded PostgreSQL, in the {@code KILN_DATA_DIR} the settings name. */
+  public static KilnProcess startEmbedded(String roles, Map<String, String> settings) {
+    if (!settings.containsKey("KILN_DATA_DIR")) {
+      throw new IllegalArgumentException("an embedded database needs KILN_DATA_DIR");
+    }
+    return launch(roles, settings);
+  }
+
+  private static KilnProcess launch(String roles, Map<String, String> settings) {
     try {
       Files.createDirectories(LOGS);
       int port = roles.contains("api") ? freePort() : 0;
@@ -47,7 +61,7 @@ public final class KilnProcess implements AutoCloseable {
       List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx512m", "-XX:+UseSerialGC",
           "-cp", System.getProperty("java.class.path"), Main.class.getName()));
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-      Map<String, String> env = new HashMap<>(Map.of("KILN_DATABASE_URL", db.secretUrl(), "KILN_ROLES", roles,
+      Map<String, String> env = new HashMap<>(Map.of("KILN_ROLES", roles,
           "KILN_HTTP_PORT", String.valueOf(port), "KILN_POLL_INTERVAL", "1s", "KILN_DB_POOL_SIZE", "6"));
       env.putAll(settings);
       pb.environment().keySet().removeIf(k -> k.startsWith("KILN_"));

