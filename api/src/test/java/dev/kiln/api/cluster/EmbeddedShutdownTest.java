@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,10 +29,13 @@ class EmbeddedShutdownTest {
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<KilnProcess> started = new ArrayList<>();
 
+  private final List<ProcessHandle> servers = new ArrayList<>();
+
   @AfterEach
   void killLeftovers() {
     // A failed assertion must not leave a Kiln (or its PostgreSQL) running after the test.
     started.stream().filter(p -> p.process.isAlive()).forEach(KilnProcess::kill);
+    servers.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroy);
   }
 
   private KilnProcess start(Map<String, String> settings) {
@@ -70,6 +74,30 @@ class EmbeddedShutdownTest {
     }
     second.terminate();
     assertThat(second.output()).contains("Kiln stopped").doesNotContain("57P01");
+  }
+
+  @Test
+  void after_a_kill_the_next_start_stops_the_server_the_dead_process_left_running(@TempDir Path dataDir)
+      throws Exception {
+    Map<String, String> settings = Map.of("KILN_DATA_DIR", dataDir.toString());
+    KilnProcess first = start(settings);
+    HttpResponse<String> r = KilnProcess.post(http, first.uri("/workflow"), SamplePayloads.tiny());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    long id = new JsonObject(r.body()).getLong("workflow_id");
+    awaitStatus(first, id, s -> "completed".equals(s.getString("status")), "workflow " + id + " completed");
+    ProcessHandle server = ProcessHandle.of(
+        Long.parseLong(Files.readAllLines(dataDir.resolve("pg15").resolve("postmaster.pid")).get(0).strip())).orElseThrow();
+    servers.add(server);
+
+    first.kill(); // SIGKILL: no shutdown hook runs, and the server outlives the JVM
+    assertThat(server.isAlive()).isTrue();
+
+    KilnProcess second = start(settings);
+    assertThat(second.output()).contains("left running");
+    assertThat(server.isAlive()).isFalse();
+    // The same data, on a server of its own.
+    awaitStatus(second, id, s -> "completed".equals(s.getString("status")), "workflow " + id + " after the restart");
+    second.terminate();
   }
 
   private static long tasksIn(JsonObject status, String taskStatus) {

@@ -6,10 +6,17 @@ import dev.kiln.engine.config.KilnConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +54,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     } catch (IOException e) {
       throw new ConfigException(KilnConfig.DATA_DIR.env(), "cannot create " + dataDir + ": " + e.getMessage());
     }
+    stopOrphanedServer(pgData);
     try {
       EmbeddedPostgres pg = EmbeddedPostgres.builder()
           .setDataDirectory(pgData)
@@ -78,6 +86,53 @@ public final class EmbeddedDatabase implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       throw new ConfigException(KilnConfig.DATA_DIR.env(),
           "embedded PostgreSQL in " + pgData + " did not start: " + rootMessage(e));
+    }
+  }
+
+  /**
+   * Stops a server that an earlier Kiln started on this data directory and never stopped: its JVM
+   * was killed (SIGKILL, the OOM killer) before its exit hook could run, and the server lives on
+   * without it. Left running, it holds the directory, and every later start fails ("did not start:
+   * Connection refused") until someone finds and stops it by hand. Only a server whose owner is
+   * gone is touched: a live Kiln holds the directory's lock ({@code epg-lock}, taken by the
+   * embedding library), and then this does nothing. Blocking, up to a minute.
+   */
+  static void stopOrphanedServer(Path pgData) {
+    Path pidFile = pgData.resolve("postmaster.pid");
+    Path lockFile = pgData.resolve("epg-lock");
+    if (!Files.exists(pidFile) || !Files.exists(lockFile)) {
+      return;
+    }
+    Optional<ProcessHandle> server;
+    try {
+      long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+      String dir = pgData.toString();
+      String absolute = pgData.toAbsolutePath().toString();
+      server = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+          .filter(p -> p.info().commandLine()
+              .map(c -> c.contains("postgres") && (c.contains(dir) || c.contains(absolute))).orElse(false));
+    } catch (IOException | RuntimeException unreadable) {
+      return; // no server of ours to find: the start reports whatever is wrong
+    }
+    if (server.isEmpty()) {
+      return;
+    }
+    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock()) {
+      if (lock == null) {
+        return; // a live Kiln owns the directory and its server
+      }
+      log.warn("embedded PostgreSQL in {}: stopping the server (pid {}) that a Kiln process which ended without"
+          + " stopping it left running", pgData, server.get().pid());
+      server.get().destroy(); // SIGTERM: a smart shutdown, and no client is left to wait for
+      server.get().onExit().get(60, TimeUnit.SECONDS);
+    } catch (OverlappingFileLockException ownedHere) {
+      // this JVM runs a server on the directory: not an orphan
+    } catch (IOException | ExecutionException | TimeoutException e) {
+      log.warn("embedded PostgreSQL in {}: could not stop the server left running (pid {}): {}", pgData,
+          server.get().pid(), e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

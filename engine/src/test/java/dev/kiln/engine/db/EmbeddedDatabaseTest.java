@@ -53,6 +53,20 @@ class EmbeddedDatabaseTest {
     assertThat(answers(url)).isFalse();
   }
 
+  @Test
+  void a_server_whose_owner_is_alive_is_not_taken_for_an_orphan(@TempDir Path dir) {
+    // This JVM holds the directory's lock: another start must leave the server alone (and then
+    // fail to lock the directory itself). Left running by a killed process, the next start stops
+    // it: EmbeddedShutdownTest in the API module.
+    EmbeddedDatabase db = EmbeddedDatabase.start(dir);
+    try {
+      EmbeddedDatabase.stopOrphanedServer(db.dataDirectory());
+      assertThat(answers(db.url())).isTrue();
+    } finally {
+      db.close();
+    }
+  }
+
   private static boolean answers(DatabaseUrl url) {
     try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password())) {
       return c.isValid(5);
