@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SIGTERM to a process on its own embedded PostgreSQL: Kiln stops first, its database last. (The
- * embedding library's own shutdown hook used to stop the server beside Kiln's, within
- * milliseconds, so tasks running at the signal could be neither recorded nor handed back.)
+ * A process on its own embedded PostgreSQL, stopped or killed. On SIGTERM Kiln stops first and its
+ * database last (the embedding library's own shutdown hook used to stop the server beside Kiln's,
+ * within milliseconds, so tasks running at the signal could be neither recorded nor handed back).
+ * After SIGKILL the server outlives the JVM, and the next start stops it and takes over its data.
  */
 class EmbeddedShutdownTest {
   private static final Duration WAIT = Duration.ofMinutes(2);
