@@ -29,7 +29,6 @@ class EmbeddedShutdownTest {
   private static final Duration WAIT = Duration.ofMinutes(2);
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<KilnProcess> started = new ArrayList<>();
-
   private final List<ProcessHandle> servers = new ArrayList<>();
 
   @AfterEach
@@ -55,9 +54,7 @@ class EmbeddedShutdownTest {
     List<Long> ids = new ArrayList<>();
     String large = SamplePayloads.large(3);
     for (int i = 0; i < 3; i++) {
-      HttpResponse<String> r = KilnProcess.post(http, first.uri("/workflow"), large);
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-      ids.add(new JsonObject(r.body()).getLong("workflow_id"));
+      ids.add(first.submit(http, large));
     }
     // The signal arrives while a handler runs (a fresh JVM takes most of a second over a 14 MB
     // input): one of the last workflow's, whose tasks wait behind the others'.
@@ -71,7 +68,7 @@ class EmbeddedShutdownTest {
 
     KilnProcess second = start(settings);
     for (long id : ids) {
-      awaitStatus(second, id, s -> "completed".equals(s.getString("status")), "workflow " + id + " completed");
+      awaitCompleted(second, id);
     }
     second.terminate();
     assertThat(second.output()).contains("Kiln stopped").doesNotContain("57P01");
@@ -82,10 +79,8 @@ class EmbeddedShutdownTest {
       throws Exception {
     Map<String, String> settings = Map.of("KILN_DATA_DIR", dataDir.toString());
     KilnProcess first = start(settings);
-    HttpResponse<String> r = KilnProcess.post(http, first.uri("/workflow"), SamplePayloads.tiny());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-    long id = new JsonObject(r.body()).getLong("workflow_id");
-    awaitStatus(first, id, s -> "completed".equals(s.getString("status")), "workflow " + id + " completed");
+    long id = first.submit(http, SamplePayloads.tiny());
+    awaitCompleted(first, id);
     ProcessHandle server = ProcessHandle.of(
         Long.parseLong(Files.readAllLines(dataDir.resolve("pg15").resolve("postmaster.pid")).get(0).strip())).orElseThrow();
     servers.add(server);
@@ -97,7 +92,7 @@ class EmbeddedShutdownTest {
     assertThat(second.output()).contains("left running");
     assertThat(server.isAlive()).isFalse();
     // The same data, on a server of its own.
-    awaitStatus(second, id, s -> "completed".equals(s.getString("status")), "workflow " + id + " after the restart");
+    awaitCompleted(second, id);
     second.terminate();
   }
 
@@ -105,6 +100,10 @@ class EmbeddedShutdownTest {
     JsonArray tasks = status.getJsonArray("tasks");
     return tasks == null ? 0 : tasks.stream().map(JsonObject.class::cast)
         .filter(t -> taskStatus.equals(t.getString("task_status"))).count();
+  }
+
+  private void awaitCompleted(KilnProcess p, long id) {
+    awaitStatus(p, id, s -> "completed".equals(s.getString("status")), "workflow " + id + " completed");
   }
 
   private JsonObject awaitStatus(KilnProcess p, long id, Predicate<JsonObject> done, String what) {

@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.engine.config.DatabaseUrl;
 import dev.kiln.engine.testing.TestDatabase;
 import dev.kiln.handlers.SamplePayloads;
-import io.vertx.core.json.JsonObject;
 import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -65,11 +63,7 @@ class FaultInjectionTest {
     try {
       List<Future<Long>> futures = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        futures.add(pool.submit(() -> {
-          HttpResponse<String> r = KilnProcess.post(http, api.uri("/workflow"), body);
-          assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-          return new JsonObject(r.body()).getLong("workflow_id");
-        }));
+        futures.add(pool.submit(() -> api.submit(http, body)));
       }
       List<Long> ids = new ArrayList<>();
       for (Future<Long> f : futures) {

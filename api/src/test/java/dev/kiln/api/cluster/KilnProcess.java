@@ -1,7 +1,10 @@
 package dev.kiln.api.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.kiln.api.Main;
 import dev.kiln.engine.config.DatabaseUrl;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -146,6 +149,13 @@ public final class KilnProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Submits one workflow to this (API) process, expecting 201; returns its id. */
+  public long submit(HttpClient http, String json) {
+    HttpResponse<String> r = post(http, uri("/workflow"), json);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return new JsonObject(r.body()).getLong("workflow_id");
   }
 
   public static HttpResponse<String> post(HttpClient http, URI uri, String json) {
