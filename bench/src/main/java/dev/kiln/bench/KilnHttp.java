@@ -66,10 +66,11 @@ final class KilnHttp implements AutoCloseable {
         return send("GET", "/results/" + id, null);
     }
 
-    /** One page of {@code GET /workflows}, newest first, ids below {@code cursor}. */
-    Response list(long cursor, int limit) throws IOException {
+    /** One page of {@code GET /workflows}, newest first, ids below {@code cursor}, in {@code status} unless null. */
+    Response list(String status, long cursor, int limit) throws IOException {
         listReads.increment();
-        return send("GET", "/workflows?limit=" + limit + "&cursor=" + cursor, null);
+        return send("GET", "/workflows?" + (status == null ? "" : "status=" + status + "&") + "limit=" + limit
+                + "&cursor=" + cursor, null);
     }
 
     Response get(String path) throws IOException {

@@ -51,7 +51,8 @@ record LoadOptions(
               --pid PID          Kiln's process id, to sample its RSS and CPU from /proc
               --token T          bearer token when Kiln has KILN_API_TOKEN (default: env KILN_API_TOKEN)
               --sample N         completed workflows whose GET /results verdict is checked (default 20)
-              --poll T           throughput: period of the GET /workflows sweeps (default 100ms)
+              --poll T           throughput: period of the completion checks after the last submit,
+                                 two one-item GET /workflows?status=... reads each (default 100ms)
               --status-poll T    latency: period of GET /status polls (default 5ms)
               --status-probe T   throughput: also time a GET /status of an unfinished workflow
                                  every T while the run lasts, and report its latency (default off)
