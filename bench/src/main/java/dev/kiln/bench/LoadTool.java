@@ -650,6 +650,9 @@ public final class LoadTool {
                 }
                 TimeUnit.MILLISECONDS.sleep(o.listPollMillis());
             }
+            // The run is over: no probe of a finished workflow, and none beside the sweep.
+            prober.interrupt();
+            prober.join(5_000);
             Long cursor = high + 1;
             while (cursor != null) {
                 sweepPages.increment();
