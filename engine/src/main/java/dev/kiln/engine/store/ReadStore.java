@@ -59,7 +59,7 @@ public final class ReadStore {
       FROM workflows WHERE id = $1
       """;
 
-  /** Newest first, keyset-paginated on id; $1 status or NULL for all, $2 cursor (exclusive), $3 limit. */
+  /** A list item's JSON; the lists below page it newest first, keyset-paginated on id (an exclusive cursor). */
   private static final String LIST_ITEM = """
       SELECT id, jsonb_build_object(
           'workflow_id', id, 'workflow_type', workflow_type, 'status', status, 'error', error,
@@ -68,7 +68,7 @@ public final class ReadStore {
       FROM workflows
       """;
 
-  /** A page of all workflows, newest first: the primary key's order. */
+  /** A page of all workflows: $1 cursor, $2 limit, in the primary key's order. */
   static final String LIST = LIST_ITEM + """
       WHERE id < $1
       ORDER BY id DESC
@@ -76,10 +76,11 @@ public final class ReadStore {
       """;
 
   /**
-   * A page of the workflows in one status: a statement of its own, so that its generic plan (kept
-   * after five calls) reaches them by the (status, id) index. One statement for both, with
-   * {@code $1 IS NULL OR status = $1}, had a generic plan that walked the whole primary key and
-   * filtered: {@code ?status=running} read every finished workflow ever kept to find none.
+   * A page of the workflows in one status ($1; $2 cursor, $3 limit): a statement of its own, so
+   * that its generic plan (kept after five calls) reaches them by the (status, id) index. One
+   * statement for both, with {@code $1 IS NULL OR status = $1}, had a generic plan that walked the
+   * whole primary key and filtered: {@code ?status=running} read every finished workflow ever kept
+   * to find none.
    */
   static final String LIST_STATUS = LIST_ITEM + """
       WHERE status = $1 AND id < $2
