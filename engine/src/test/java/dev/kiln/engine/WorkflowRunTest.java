@@ -339,11 +339,7 @@ class WorkflowRunTest {
     // the worker can finish it.
     try (EngineHarness h = EngineHarness.create(constantDiamond(), List.of(DIAMOND), Clock.systemUTC(),
         Map.of("KILN_LISTEN", "false", "KILN_POLL_INTERVAL", "1h"))) {
-      String orchestrator = h.deployOrchestrator("expander");
-      long id = h.submit("diamond", "{}");
-      h.wake();
-      h.awaitValue(WAIT, "SELECT count(*) FROM tasks WHERE workflow_id = $1", v -> ((Number) v).longValue() == 4, id);
-      h.undeploy(orchestrator);
+      long id = h.submitExpanded("diamond", "{}", 4);
       h.deployWorker("worker");
       h.wake();
       h.awaitWorkflowStatus(id, "completed", WAIT);

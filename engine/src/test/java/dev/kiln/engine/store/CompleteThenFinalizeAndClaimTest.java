@@ -34,16 +34,10 @@ class CompleteThenFinalizeAndClaimTest {
         Map.of("KILN_LISTEN", "false", "KILN_POLL_INTERVAL", "1h"));
   }
 
-  /** Submits and lets an orchestrator expand the workflow, then stops it: it would otherwise race
-   * the finaliser under test (both may finish the workflow; the second finds nothing to do). */
+  /** Expanded, with no orchestrator left: one would race the finaliser under test (both may
+   * finish the workflow; the second finds nothing to do). */
   private static long submitAndExpand(EngineHarness h) {
-    String orchestrator = h.deployOrchestrator("expander");
-    long id = h.submit("fanout", "{}");
-    h.wake();
-    h.awaitValue(Duration.ofSeconds(20), "SELECT count(*) FROM tasks WHERE workflow_id = $1",
-        v -> ((Number) v).longValue() == 3, id);
-    h.undeploy(orchestrator);
-    return id;
+    return h.submitExpanded("fanout", "{}", 3);
   }
 
   private static TaskStore.Completion done(ClaimedTask task, String output) {

@@ -32,12 +32,7 @@ class HeartbeatTest {
 
   /** Both tasks of a new workflow, claimed by worker w1. */
   private static List<ClaimedTask> claimBoth(EngineHarness h, TaskStore store) {
-    String orchestrator = h.deployOrchestrator("expander");
-    long id = h.submit("pair", "{}");
-    h.wake();
-    h.awaitValue(Duration.ofSeconds(20), "SELECT count(*) FROM tasks WHERE workflow_id = $1",
-        v -> ((Number) v).longValue() == 2, id);
-    h.undeploy(orchestrator);
+    h.submitExpanded("pair", "{}", 2);
     List<ClaimedTask> claimed = EngineHarness.await(store.claim(h.clock.instant(), 5, "w1", LEASE, new String[0]));
     assertThat(claimed).extracting(ClaimedTask::taskType).containsExactly("a", "b");
     return claimed;

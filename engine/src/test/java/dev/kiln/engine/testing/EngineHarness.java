@@ -103,6 +103,20 @@ public final class EngineHarness implements AutoCloseable {
     return await(new WorkflowStore(pool).submit(type, StoredInput.compress(inputJson), clock.instant()));
   }
 
+  /**
+   * Submits a workflow, lets an orchestrator expand it into its {@code tasks} task rows, then stops
+   * that orchestrator, so that nothing but the test's own calls (or roles it deploys) moves it on.
+   */
+  public long submitExpanded(String type, String inputJson, int tasks) {
+    String orchestrator = deployOrchestrator("expander");
+    long id = submit(type, inputJson);
+    wake();
+    awaitValue(Duration.ofSeconds(20), "SELECT count(*) FROM tasks WHERE workflow_id = $1",
+        v -> ((Number) v).longValue() == tasks, id);
+    undeploy(orchestrator);
+    return id;
+  }
+
   public RowSet<Row> query(String sql, Object... params) {
     return await(pool.preparedQuery(sql).execute(Tuple.from(params)));
   }
