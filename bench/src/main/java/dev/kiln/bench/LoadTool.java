@@ -542,7 +542,6 @@ public final class LoadTool {
         CountDownLatch gate = new CountDownLatch(1);
         CountDownLatch submittersDone = new CountDownLatch(o.concurrency());
 
-        List<Thread> submitters = new ArrayList<>();
         for (int t = 0; t < o.concurrency(); t++) {
             Thread thread = new Thread(() -> {
                 try {
@@ -579,7 +578,6 @@ public final class LoadTool {
                 }
             }, "submitter-" + t);
             thread.setDaemon(true);
-            submitters.add(thread);
             thread.start();
         }
 
@@ -634,67 +632,61 @@ public final class LoadTool {
         // over the range to read each workflow's outcome and server times.
         boolean timedOut = false;
         long doneNanos = Long.MIN_VALUE;
-        submittersDone.await();
-        if (!outstanding.isEmpty()) {
-            long low = outstanding.first();
-            long high = outstanding.last();
-            while (true) {
-                checks.increment();
-                if (noneUnfinished(low, high, listErrors)) {
-                    doneNanos = System.nanoTime();
-                    break;
-                }
-                if (System.nanoTime() - lastSubmitted.get() > timeoutNanos) {
-                    timedOut = true;
-                    break;
-                }
-                TimeUnit.MILLISECONDS.sleep(o.listPollMillis());
+        submittersDone.await(); // every submitter has returned
+        boolean anyAccepted = !outstanding.isEmpty();
+        long low = anyAccepted ? outstanding.first() : 0;
+        long high = anyAccepted ? outstanding.last() : 0;
+        while (anyAccepted) {
+            checks.increment();
+            if (noneUnfinished(low, high, listErrors)) {
+                doneNanos = System.nanoTime();
+                break;
             }
-            // The run is over: no probe of a finished workflow, and none beside the sweep.
-            prober.interrupt();
-            prober.join(5_000);
-            Long cursor = high + 1;
-            while (cursor != null) {
-                sweepPages.increment();
-                JsonNode page;
-                try {
-                    KilnHttp.Response r = http.list(null, cursor, PAGE);
-                    if (r.status() != 200) {
-                        listErrors.increment();
-                        note("GET /workflows: " + r.status() + " " + r.text());
-                        break;
-                    }
-                    page = r.json();
-                } catch (IOException e) {
-                    listErrors.increment();
-                    note("GET /workflows: " + e);
-                    break;
-                }
-                long lowest = Long.MAX_VALUE;
-                for (JsonNode w : page.path("workflows")) {
-                    long id = w.path("workflow_id").asLong();
-                    lowest = Math.min(lowest, id);
-                    String status = w.path("status").asText();
-                    if (!outstanding.contains(id)) {
-                        continue;
-                    }
-                    if (TERMINAL.contains(status)) {
-                        outstanding.remove(id);
-                        seen.put(id, new Seen(status, instant(w.path("created_at").asText(null)),
-                                instant(w.path("finished_at").asText(null)), w.path("verdict").asText(null),
-                                w.path("error").asText(null)));
-                    } else {
-                        lastStatus.put(id, status);
-                    }
-                }
-                cursor = lowest <= low || page.path("next_cursor").isNull() ? null : page.path("next_cursor").asLong();
+            if (System.nanoTime() - lastSubmitted.get() > timeoutNanos) {
+                timedOut = true;
+                break;
             }
+            TimeUnit.MILLISECONDS.sleep(o.listPollMillis());
         }
-        for (Thread t : submitters) {
-            t.interrupt();
-        }
+        // The run is over: no probe of a finished workflow, and none beside the sweep.
         prober.interrupt();
         prober.join(5_000);
+        Long cursor = anyAccepted ? high + 1 : null;
+        while (cursor != null) {
+            sweepPages.increment();
+            JsonNode page;
+            try {
+                KilnHttp.Response r = http.list(null, cursor, PAGE);
+                if (r.status() != 200) {
+                    listErrors.increment();
+                    note("GET /workflows: " + r.status() + " " + r.text());
+                    break;
+                }
+                page = r.json();
+            } catch (IOException e) {
+                listErrors.increment();
+                note("GET /workflows: " + e);
+                break;
+            }
+            long lowest = Long.MAX_VALUE;
+            for (JsonNode w : page.path("workflows")) {
+                long id = w.path("workflow_id").asLong();
+                lowest = Math.min(lowest, id);
+                String status = w.path("status").asText();
+                if (!outstanding.contains(id)) {
+                    continue;
+                }
+                if (TERMINAL.contains(status)) {
+                    outstanding.remove(id);
+                    seen.put(id, new Seen(status, instant(w.path("created_at").asText(null)),
+                            instant(w.path("finished_at").asText(null)), w.path("verdict").asText(null),
+                            w.path("error").asText(null)));
+                } else {
+                    lastStatus.put(id, status);
+                }
+            }
+            cursor = lowest <= low || page.path("next_cursor").isNull() ? null : page.path("next_cursor").asLong();
+        }
 
         // Numbers.
         long first = firstSend.get();

@@ -11,6 +11,7 @@ import dev.kiln.engine.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,13 +38,9 @@ class LoadToolKilnTest {
   private Run run(Kiln kiln, String... args) throws IOException {
     Path out = dir.resolve("runs.jsonl");
     Files.deleteIfExists(out);
-    String[] all = new String[args.length + 3];
-    all[0] = args[0];
-    all[1] = "--url";
-    all[2] = "http://127.0.0.1:" + kiln.httpPort();
-    all[3] = "--out=" + out;
-    System.arraycopy(args, 1, all, 4, args.length - 1);
-    int exit = LoadTool.run(all, Map.of());
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(1, List.of("--url", "http://127.0.0.1:" + kiln.httpPort(), "--out=" + out));
+    int exit = LoadTool.run(all.toArray(String[]::new), Map.of());
     List<String> lines = Files.readAllLines(out);
     assertThat(lines).hasSize(1);
     return new Run(exit, JSON.readTree(lines.get(0)));
