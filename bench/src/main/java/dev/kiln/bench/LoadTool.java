@@ -220,10 +220,12 @@ public final class LoadTool {
             kiln.put("pid", o.pid().get());
             kiln.put("rss_start_mb", mb(proc.firstRssKb()));
             kiln.put("rss_peak_sampled_mb", mb(proc.peakRssKb()));
+            kiln.put("vm_hwm_start_mb", mb(proc.hwmAtStartKb()));
             kiln.put("vm_hwm_mb", mb(proc.hwmKb()));
-            // The kernel's RSS counters are per-thread caches synced now and then, so the two can
-            // differ by a little either way; the larger is the peak.
-            kiln.put("rss_peak_mb", mb(Math.max(proc.hwmKb(), proc.peakRssKb())));
+            // VmHWM counts only when it rose during the run (else it is an earlier run's peak); the
+            // kernel's RSS counters are per-thread caches synced now and then, so a sample and VmHWM
+            // can differ by a little either way, and the larger is the peak.
+            kiln.put("rss_peak_mb", mb(proc.windowPeakKb()));
             kiln.put("rss_samples", proc.samples());
             kiln.put("cpu_s", Percentiles.round3(kilnCpu));
             kiln.put("cpu_cores_avg", Percentiles.round3(kilnCpu / (windowNanos / 1e9)));
@@ -917,8 +919,8 @@ public final class LoadTool {
         }
         Map<String, Object> k = (Map<String, Object>) r.get("kiln_process");
         if (k != null) {
-            sb.append(String.format(Locale.ROOT, "  kiln         RSS %s MB at start, peak %s MB (sampled every 100 ms: %s, VmHWM at the end: %s); CPU %s s (%s cores)%s%n",
-                    k.get("rss_start_mb"), k.get("rss_peak_mb"), k.get("rss_peak_sampled_mb"), k.get("vm_hwm_mb"),
+            sb.append(String.format(Locale.ROOT, "  kiln         RSS %s MB at start, peak %s MB (sampled every 100 ms: %s; VmHWM, the peak since Kiln started: %s -> %s); CPU %s s (%s cores)%s%n",
+                    k.get("rss_start_mb"), k.get("rss_peak_mb"), k.get("rss_peak_sampled_mb"), k.get("vm_hwm_start_mb"), k.get("vm_hwm_mb"),
                     k.get("cpu_s"), k.get("cpu_cores_avg"), k.containsKey("jit_cpu_s")
                             ? ", of which JIT compiling " + k.get("jit_cpu_s") + " s, GC threads " + k.get("gc_cpu_s") + " s" : ""));
         }

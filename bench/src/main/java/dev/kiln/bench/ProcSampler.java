@@ -22,6 +22,7 @@ final class ProcSampler implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private volatile long peakRssKb = -1;
     private volatile long firstRssKb = -1;
+    private volatile long firstHwmKb = -1;
     private volatile long lastHwmKb = -1;
     private volatile long samples;
     private volatile String error;
@@ -63,6 +64,9 @@ final class ProcSampler implements AutoCloseable {
                 peakRssKb = Math.max(peakRssKb, m.rssKb());
             }
             if (m.hwmKb() >= 0) {
+                if (firstHwmKb < 0) {
+                    firstHwmKb = m.hwmKb();
+                }
                 lastHwmKb = m.hwmKb();
             }
             samples++;
@@ -91,8 +95,31 @@ final class ProcSampler implements AutoCloseable {
         return peakRssKb;
     }
 
+    /** VmHWM at the end: the process's peak since it started, which may predate this window. */
     long hwmKb() {
         return lastHwmKb;
+    }
+
+    long hwmAtStartKb() {
+        return firstHwmKb;
+    }
+
+    /** The peak within this window: see {@link #windowPeakKb(long, long, long)}. */
+    long windowPeakKb() {
+        return windowPeakKb(peakRssKb, firstHwmKb, lastHwmKb);
+    }
+
+    /**
+     * The peak RSS within a window, from the largest sample and VmHWM at its start and end. VmHWM is
+     * the kernel's peak since the process started, so it catches a spike between two samples, but
+     * it is this window's only when it rose during the window: on a process that had peaked higher
+     * in an earlier run, it would report that run's peak. Otherwise the samples are what there is.
+     */
+    static long windowPeakKb(long sampledPeakKb, long hwmAtStartKb, long hwmAtEndKb) {
+        if (hwmAtStartKb >= 0 && hwmAtEndKb > hwmAtStartKb) {
+            return Math.max(sampledPeakKb, hwmAtEndKb);
+        }
+        return sampledPeakKb;
     }
 
     long samples() {

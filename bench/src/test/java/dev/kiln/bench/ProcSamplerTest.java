@@ -48,6 +48,18 @@ class ProcSamplerTest {
     }
 
     @Test
+    void aWindowsPeakTakesVmHwmOnlyWhenItRoseInTheWindow() {
+        // An earlier run had peaked at 550 MB; this one's samples reached 380: VmHWM is not its peak.
+        assertThat(ProcSampler.windowPeakKb(380_000, 550_000, 550_000)).isEqualTo(380_000);
+        // VmHWM rose during the window, past the samples (a spike between two of them): it is the peak.
+        assertThat(ProcSampler.windowPeakKb(380_000, 350_000, 395_000)).isEqualTo(395_000);
+        // It rose, but a later sample read a little more (the kernel's counters lag): the larger.
+        assertThat(ProcSampler.windowPeakKb(396_000, 350_000, 395_000)).isEqualTo(396_000);
+        // No VmHWM in the status text: the samples alone.
+        assertThat(ProcSampler.windowPeakKb(380_000, -1, -1)).isEqualTo(380_000);
+    }
+
+    @Test
     void readsThisProcess() throws Exception {
         long pid = ProcessHandle.current().pid();
         if (!java.nio.file.Files.exists(java.nio.file.Path.of("/proc", Long.toString(pid), "status"))) {
@@ -57,6 +69,8 @@ class ProcSamplerTest {
             assertThat(s.firstRssKb()).isPositive();
             assertThat(s.peakRssKb()).isGreaterThanOrEqualTo(s.firstRssKb());
             assertThat(s.hwmKb()).isGreaterThanOrEqualTo(s.peakRssKb());
+            assertThat(s.hwmAtStartKb()).isPositive().isLessThanOrEqualTo(s.hwmKb());
+            assertThat(s.windowPeakKb()).isGreaterThanOrEqualTo(s.peakRssKb()).isLessThanOrEqualTo(s.hwmKb());
         }
     }
 
