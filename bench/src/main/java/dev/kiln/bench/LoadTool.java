@@ -509,24 +509,33 @@ public final class LoadTool {
      */
     private boolean noneUnfinished(long low, long high, LongAdder listErrors) {
         for (String status : List.of("pending", "running")) {
-            try {
-                KilnHttp.Response r = http.list(status, high + 1, 1);
-                if (r.status() != 200) {
-                    listErrors.increment();
-                    note("GET /workflows?status=" + status + ": " + r.status() + " " + r.text());
-                    return false;
-                }
-                JsonNode first = r.json().path("workflows").path(0);
-                if (!first.isMissingNode() && first.path("workflow_id").asLong() >= low) {
-                    return false;
-                }
-            } catch (IOException e) {
-                listErrors.increment();
-                note("GET /workflows?status=" + status + ": " + e);
+            JsonNode page = listPage(status, high + 1, 1, listErrors);
+            if (page == null) {
+                return false;
+            }
+            JsonNode first = page.path("workflows").path(0);
+            if (!first.isMissingNode() && first.path("workflow_id").asLong() >= low) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** One page of {@code GET /workflows} (see {@link KilnHttp#list}), or null once an error is counted and noted. */
+    private JsonNode listPage(String status, long cursor, int limit, LongAdder listErrors) {
+        String request = status == null ? "GET /workflows" : "GET /workflows?status=" + status;
+        try {
+            KilnHttp.Response r = http.list(status, cursor, limit);
+            if (r.status() == 200) {
+                return r.json();
+            }
+            listErrors.increment();
+            note(request + ": " + r.status() + " " + r.text());
+        } catch (IOException e) {
+            listErrors.increment();
+            note(request + ": " + e);
+        }
+        return null;
     }
 
     private Outcome throughput(Map<String, Object> numbers) throws InterruptedException {
@@ -656,18 +665,8 @@ public final class LoadTool {
         Long cursor = anyAccepted ? high + 1 : null;
         while (cursor != null) {
             sweepPages.increment();
-            JsonNode page;
-            try {
-                KilnHttp.Response r = http.list(null, cursor, PAGE);
-                if (r.status() != 200) {
-                    listErrors.increment();
-                    note("GET /workflows: " + r.status() + " " + r.text());
-                    break;
-                }
-                page = r.json();
-            } catch (IOException e) {
-                listErrors.increment();
-                note("GET /workflows: " + e);
+            JsonNode page = listPage(null, cursor, PAGE, listErrors);
+            if (page == null) {
                 break;
             }
             long lowest = Long.MAX_VALUE;
