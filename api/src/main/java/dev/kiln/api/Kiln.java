@@ -98,9 +98,12 @@ public final class Kiln implements AutoCloseable {
         port = api.actualPort();
       }
       Kiln kiln = new Kiln(config, embedded, url, vertx, pools, deployments, port);
-      log.info("Kiln started: roles {}; {}database {} (schema v{}); {}",
+      // The heap limit, because without -Xmx the JVM picks a quarter of RAM and an operator
+      // sizing a machine should see which one this process got.
+      log.info("Kiln started: roles {}; {}database {} (schema v{}); heap up to {} MB; {}",
           config.roles().stream().map(Role::id).collect(Collectors.joining(",")),
           embedded.isPresent() ? "embedded " : "", url.redacted(), schema,
+          Runtime.getRuntime().maxMemory() >> 20,
           port >= 0 ? "listening on http://" + config.httpHost() + ":" + port : "no HTTP (api role not run)");
       return kiln;
     } catch (RuntimeException e) {
