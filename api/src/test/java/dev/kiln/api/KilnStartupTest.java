@@ -40,7 +40,7 @@ class KilnStartupTest {
     KilnConfig config = KilnConfig.parse(Map.of("KILN_DATA_DIR", dataDir.toString(), "KILN_HTTP_PORT", "0"), List.of());
     try (Kiln first = Kiln.start(config)) {
       assertThat(get(first, "/ready").statusCode()).isEqualTo(200);
-      assertThat(get(first, "/ready").body()).contains("\"status\":\"ready\"").contains("\"schema_version\":\"7\"");
+      assertThat(get(first, "/ready").body()).contains("\"status\":\"ready\"").contains("\"schema_version\":\"8\"");
       TestDatabase.execute(first.databaseUrl(), "INSERT INTO workflows (workflow_type, input) VALUES ('kept', '{}')");
       // Durable, unlike the library's test defaults: a commit is on disk before Kiln answers.
       assertThat(queryLong(first.databaseUrl(), "SELECT count(*) FROM pg_settings WHERE name IN ('fsync', "

@@ -72,6 +72,8 @@ public final class WorkerVerticle extends VerticleBase {
   private List<TaskStore.Completion> completions = new ArrayList<>();
   /** Workflows of the final tasks among them: the batch finalises those that are done. */
   private Set<Long> finishing = new LinkedHashSet<>();
+  /** Whether a task among them has dependents, which its completion may have made ready. */
+  private boolean batchMayUnblock;
   /** Task types no task depends on in any loaded spec (a workflow's last tasks). */
   private final Set<String> sinkTypes;
   /** Claimed (leased to us) but not started yet; see {@link #holdTarget()}. */
@@ -210,10 +212,15 @@ public final class WorkerVerticle extends VerticleBase {
 
   /** How many more tasks to ask for now, counting those that claims in flight asked for. */
   private int claimWant() {
+    return room() - reserved;
+  }
+
+  /** How many more tasks the worker would hold, not counting claims in flight. */
+  private int room() {
     if (stopping || running.size() >= slots && !queued.isEmpty()) {
       return 0;
     }
-    return holdTarget() - running.size() - queued.size() - reserved;
+    return holdTarget() - running.size() - queued.size();
   }
 
   private void claim() {
@@ -297,6 +304,8 @@ public final class WorkerVerticle extends VerticleBase {
         completions.add(new TaskStore.Completion(task.id(), task.attempt(), ar.result().json(), ar.result().verdict(), millis));
         if (sinkTypes.contains(task.taskType())) {
           finishing.add(task.workflowId());
+        } else {
+          batchMayUnblock = true;
         }
         flush();
       } else {
@@ -389,6 +398,9 @@ public final class WorkerVerticle extends VerticleBase {
    * finished workflow shows as finished without a trip through an orchestrator (which still
    * finalises whatever a worker does not: failures, two last tasks on two workers); and a second
    * batch may go while one is in flight, so two tasks finishing together need not wait in line.
+   * The batch's notification then leaves out the wake-ups these two make redundant (V8): other
+   * workers are not sent to claim the tasks this claim takes, nor orchestrators to finalise these
+   * workflows, unless the claim comes back full or either fails ({@link #announce}).
    * Under load, one batch goes at a time, the claim follows its answer, and finalising is left to
    * the orchestrators, which batch it across workflows: fewer, larger statements are what
    * throughput needs. (With these extras at every batch, a tiny-workflow run made 2 to 3 times
@@ -404,14 +416,32 @@ public final class WorkerVerticle extends VerticleBase {
     Long[] workflows = trickling ? finishing.toArray(Long[]::new) : new Long[0];
     completions = new ArrayList<>();
     finishing = new LinkedHashSet<>();
-    int want = trickling ? claimWant() : 0;
+    boolean mayUnblock = batchMayUnblock;
+    batchMayUnblock = false;
+    // Final tasks make nothing ready: behind a batch of only those, a claim could find only tasks
+    // made ready elsewhere, which come with a wake-up of their own. The claims in flight are not
+    // counted here: while work trickles in they are claims behind other batches, which find a
+    // task or two each. Counting the dozens each asked for left the second of two parallel tasks a
+    // claim of one, which came back full for the one task it made ready, and so sent a needless
+    // wake-up to every worker (below) and another claim.
+    int want = trickling && (moreMayBeReady || mayUnblock) ? room() : 0;
     TaskStore.Flushed flushed = store.completeThenFinalizeAndClaim(batch, ctx.clock().instant(), workflows, want,
         workerId, lease, typesNeedingInput);
     if (want > 0) {
       track(want, flushed.claimed());
+      // The completion's notification left its ready tasks to this claim (V8). If the claim could
+      // not take them all, or failed, wake the other workers after all.
+      flushed.claimed().onComplete(ar -> {
+        if (ar.failed() || ar.result().size() == want) {
+          announce(true, new Long[0]);
+        }
+      });
     }
-    flushed.finalized().onFailure(err -> log.info("worker {}: finalising {} workflow(s) after their last task failed "
-        + "(an orchestrator will): {}", workerId, workflows.length, err.toString()));
+    flushed.finalized().onFailure(err -> {
+      log.info("worker {}: finalising {} workflow(s) after their last task failed (an orchestrator will): {}",
+          workerId, workflows.length, err.toString());
+      announce(false, workflows);
+    });
     // A completion retried after a deadlock has no claim behind it.
     boolean[] claimedBehind = {want > 0};
     flushed.completed()
@@ -430,6 +460,7 @@ public final class WorkerVerticle extends VerticleBase {
                 ar.cause().toString());
             completions.addAll(0, batch);
             finishing.addAll(List.of(workflows));
+            batchMayUnblock |= mayUnblock;
             return;
           }
           if (ar.result().size() < batch.size()) {
@@ -437,12 +468,17 @@ public final class WorkerVerticle extends VerticleBase {
                 batch.size() - ar.result().size());
           }
           flush();
-          if (!ar.result().isEmpty() && !claimedBehind[0]) {
+          if (!ar.result().isEmpty() && !claimedBehind[0] && (mayUnblock || moreMayBeReady)) {
             // Completions may have made dependents ready and no claim followed them (under load,
             // or the worker was full): claim now rather than a notification round trip later.
             claim();
           }
         });
+  }
+
+  private void announce(boolean ready, Long[] finalizeWorkflows) {
+    store.announce(ready, finalizeWorkflows).onFailure(err -> log.warn(
+        "worker {}: waking the other roles failed (their poll will find the work): {}", workerId, err.toString()));
   }
 
   private static boolean isDeadlock(Throwable err) {

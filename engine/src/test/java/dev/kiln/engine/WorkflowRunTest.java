@@ -29,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 class WorkflowRunTest {
@@ -331,6 +332,43 @@ class WorkflowRunTest {
       h.awaitValue(WAIT, "SELECT count(*) FROM tasks WHERE workflow_id = $1 AND status = 'completed'",
           v -> ((Number) v).longValue() == 4, id);
     }
+  }
+
+  @Test
+  void ready_tasks_the_completing_worker_has_no_room_for_wake_the_other_workers() throws Exception {
+    // a, then b and c. Two workers run one task at a time each; a takes long enough that the worker
+    // running it keeps no queue, so the claim behind a's completion asks for one task, takes b and
+    // comes back full. a's notification left its ready tasks to that claim (V8): the worker must
+    // wake the other one for c, or c would wait for b (the poll is an hour). b and c each wait for
+    // the other to start, longer than the test waits for both.
+    String fork = """
+        {"workflow_type": "fork", "tasks": [
+          {"task_type": "a"}, {"task_type": "b", "depends_on": ["a"]}, {"task_type": "c", "depends_on": ["a"]}]}
+        """;
+    CountDownLatch bothStarted = new CountDownLatch(2);
+    HandlerRegistry reg = new HandlerRegistry(List.of(
+        Handlers.of("a", ctx -> {
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
+          return out("a", 1);
+        }),
+        Handlers.of("b", ctx -> meet(bothStarted)), Handlers.of("c", ctx -> meet(bothStarted))));
+    try (EngineHarness h = EngineHarness.create(reg, List.of(fork), Clock.systemUTC(),
+        Map.of("KILN_WORKER_CONCURRENCY", "1", "KILN_POLL_INTERVAL", "1h")).startEngine()) {
+      h.deployWorker("second");
+      long id = h.submit("fork", "{}");
+      assertThat(bothStarted.await(10, TimeUnit.SECONDS)).as("b and c ran at once, on the two workers").isTrue();
+      h.awaitWorkflowStatus(id, "completed", WAIT);
+    }
+  }
+
+  private static ObjectNode meet(CountDownLatch others) {
+    others.countDown();
+    try {
+      others.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return out("met", others.getCount() == 0);
   }
 
   @Test

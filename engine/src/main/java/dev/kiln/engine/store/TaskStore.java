@@ -12,9 +12,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Every query workers run against {@code tasks} (and the logs they write beside it). Each
@@ -73,7 +75,9 @@ public final class TaskStore {
   static final String COMPLETE_MANY = """
       WITH input AS MATERIALIZED (
           SELECT i.*, 'running'::text AS fence
-          FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[], $6::text[]) AS i(id, attempt, output, duration_ms, verdict)
+          FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[], $6::text[]) AS i(id, attempt, output, duration_ms, verdict),
+               -- What the caller does right behind this transaction, for the wake-up it sends (V8).
+               (SELECT set_config('kiln.claim_follows', $7, true), set_config('kiln.finalize_follows', $8, true)) AS f
       ), done AS (
           UPDATE tasks t
           SET status = 'completed', output = i.output::json, verdict = i.verdict, error = NULL, locked_by = NULL,
@@ -230,7 +234,21 @@ public final class TaskStore {
 
   /** Records the completions; returns the ids of those accepted (the others were fenced off). */
   public Future<List<Long>> completeMany(List<Completion> completions, Instant now) {
-    return completeMany(pool, completions, now);
+    return completeMany(pool, completions, now, false, new Long[0]);
+  }
+
+  /**
+   * Sends the wake-up a completion left out because its worker was to claim, and finalise, right
+   * behind it (see V8): {@code 't'} when that claim came back full or failed, {@code 'w'} with the
+   * workflows when that finaliser failed.
+   */
+  public Future<Void> announce(boolean ready, Long[] finalizeWorkflows) {
+    String flags = (ready ? "t" : "") + (finalizeWorkflows.length > 0 ? "w" : "");
+    if (flags.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery("SELECT kiln_notify(NULL, $1, $2)").execute(Tuple.of(flags, csv(finalizeWorkflows)))
+        .mapEmpty();
   }
 
   /** What {@link #completeThenFinalizeAndClaim} did: each part succeeds or fails on its own. */
@@ -251,14 +269,14 @@ public final class TaskStore {
       int claimLimit, String workerId, Duration lease, String[] typesNeedingInput) {
     if (finalizeWorkflows.length == 0 && claimLimit <= 0) {
       // The completion alone (a worker under load): any pooled connection, nothing to hold.
-      return new Flushed(completeMany(pool, completions, now), Future.succeededFuture(0),
+      return new Flushed(completeMany(pool, completions, now, false, finalizeWorkflows), Future.succeededFuture(0),
           Future.succeededFuture(List.of()));
     }
     Promise<List<Long>> completed = Promise.promise();
     Promise<Integer> finalized = Promise.promise();
     Promise<List<ClaimedTask>> claimed = Promise.promise();
     pool.withConnection(connection -> {
-      Future<List<Long>> done = completeMany(connection, completions, now);
+      Future<List<Long>> done = completeMany(connection, completions, now, claimLimit > 0, finalizeWorkflows);
       Future<Integer> finished = WorkflowStore.finalizeDone(connection, finalizeWorkflows, now);
       Future<List<ClaimedTask>> next = claimLimit > 0
           ? claim(connection, now, claimLimit, workerId, lease, typesNeedingInput)
@@ -276,7 +294,12 @@ public final class TaskStore {
     return new Flushed(completed.future(), finalized.future(), claimed.future());
   }
 
-  private static Future<List<Long>> completeMany(SqlClient client, List<Completion> completions, Instant now) {
+  /**
+   * {@code claimFollows} and {@code finalizeFollows}: the caller claims, and finalises those
+   * workflows, right behind this statement, so its notification leaves them out (see V8).
+   */
+  private static Future<List<Long>> completeMany(SqlClient client, List<Completion> completions, Instant now,
+      boolean claimFollows, Long[] finalizeFollows) {
     int n = completions.size();
     Long[] ids = new Long[n];
     Integer[] attempts = new Integer[n];
@@ -292,7 +315,9 @@ public final class TaskStore {
       verdicts[i] = c.verdict();
     }
     return client.preparedQuery(COMPLETE_MANY)
-        .execute(Tuple.of(ids, attempts, outputs, durations, at(now), verdicts))
+        .execute(Tuple.of(ids, attempts, outputs, durations, at(now), verdicts)
+            .addString(claimFollows ? "on" : "")
+            .addString(csv(finalizeFollows)))
         .map(rows -> {
           List<Long> accepted = new ArrayList<>(rows.size());
           rows.forEach(r -> accepted.add(r.getLong(0)));
@@ -335,6 +360,10 @@ public final class TaskStore {
     return pool.preparedQuery(HAND_BACK)
         .execute(Tuple.of(taskIds(attempts), attemptNumbers(attempts), at(now), workerId))
         .map(rows -> rows.size());
+  }
+
+  private static String csv(Long[] ids) {
+    return Arrays.stream(ids).map(String::valueOf).collect(Collectors.joining(","));
   }
 
   private static Long[] taskIds(List<Attempt> attempts) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kiln.engine.config.ConfigException;
 import dev.kiln.engine.config.DatabaseUrl;
 import dev.kiln.engine.store.WorkflowStore;
+import dev.kiln.engine.testing.Notifications;
 import dev.kiln.engine.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -21,8 +22,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 
 class MigrationsTest {
   private static DatabaseUrl url;
@@ -65,7 +64,7 @@ class MigrationsTest {
 
   @Test
   void migrating_again_is_a_no_op_at_the_same_version() {
-    assertThat(Migrations.migrate(url)).isEqualTo("7");
+    assertThat(Migrations.migrate(url)).isEqualTo("8");
   }
 
   @Test
@@ -134,22 +133,20 @@ class MigrationsTest {
   @Test
   void a_large_batch_after_a_one_row_statement_is_recorded_row_by_row_with_its_signals() throws SQLException {
     long id = insertWorkflow();
-    try (Connection listener = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
-        Statement l = listener.createStatement(); Statement s = connection.createStatement()) {
-      l.execute("LISTEN kiln");
+    try (Notifications listener = new Notifications(url); Statement s = connection.createStatement()) {
       s.execute("INSERT INTO tasks (workflow_id, task_type) VALUES (" + id + ", 'first')");
       s.execute("INSERT INTO tasks (workflow_id, task_type, depends_on, deps_remaining) SELECT " + id
           + ", 't' || g, '{first}', 1 FROM generate_series(1, 3000) g");
       s.execute("UPDATE tasks SET status = 'running', attempts = 1, locked_by = 'w', lease_expires_at = now() "
           + "WHERE workflow_id = " + id + " AND task_type = 'first'");
-      notifications(listener); // the inserts' and the one-row update's
+      listener.drain(); // the inserts' and the one-row update's
       s.execute("UPDATE tasks SET deps_remaining = 0 WHERE workflow_id = " + id + " AND task_type <> 'first'");
-      assertThat(notifications(listener)).as("no history row, but ready to claim").containsExactly(":t:");
+      assertThat(listener.drain()).as("no history row, but ready to claim").containsExactly(":t:");
       s.execute("UPDATE tasks SET status = 'running', attempts = 1, locked_by = 'w', lease_expires_at = now() "
           + "WHERE workflow_id = " + id + " AND task_type <> 'first'");
       s.execute("UPDATE tasks SET status = 'completed', output = '{}', locked_by = NULL, lease_expires_at = NULL, "
           + "run_ms = 7 WHERE workflow_id = " + id);
-      List<String> signals = notifications(listener);
+      List<String> signals = listener.drain();
       assertThat(signals).hasSize(2);
       assertThat(signals.get(1)).endsWith(":w:" + id);
     }
@@ -159,17 +156,6 @@ class MigrationsTest {
         .containsExactly(">pending: x3001", "pending>running:on w x3001", "running>completed:in 7 ms x3001");
   }
 
-  private static List<String> notifications(Connection listener) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (Statement poke = listener.createStatement()) {
-      poke.execute("SELECT 1"); // notifications arrive with the next exchange
-    }
-    PGNotification[] got = listener.unwrap(PGConnection.class).getNotifications(2_000);
-    for (PGNotification n : got == null ? new PGNotification[0] : got) {
-      out.add(n.getParameter());
-    }
-    return out;
-  }
 
   @Test
   void outputs_and_results_stored_as_jsonb_before_v5_keep_their_values_and_the_verdict_gets_its_column() throws SQLException {
@@ -182,7 +168,7 @@ class MigrationsTest {
       s.execute("INSERT INTO workflows (workflow_type, input, status, result, started_at, finished_at) VALUES ('t', '{}', 'completed', '"
           + value + "', now(), now())");
       s.execute("INSERT INTO tasks (workflow_id, task_type, status, output, started_at, finished_at) SELECT id, 'a', 'completed', result, now(), now() FROM workflows");
-      assertThat(Migrations.migrate(old)).isEqualTo("7");
+      assertThat(Migrations.migrate(old)).isEqualTo("8");
       try (ResultSet rs = s.executeQuery("SELECT w.result->>'verdict', (w.result->>'p')::float8, t.output->'n'->>1,"
           + " pg_typeof(w.result)::text, pg_typeof(t.output)::text FROM workflows w JOIN tasks t ON t.workflow_id = w.id")) {
         rs.next();
@@ -214,7 +200,7 @@ class MigrationsTest {
           + " SELECT w.id, t.task_type, t.depends_on, 'completed', t.output::json, now(), now() FROM workflows w,"
           + " (VALUES ('a', '{}'::text[], '{\"task\": \"a\"}'), ('b', '{a}', '{\"task\": \"b\"}'),"
           + " ('c', '{a}', '{\"task\": \"c\"}')) AS t(task_type, depends_on, output)");
-      assertThat(Migrations.migrate(old)).isEqualTo("7");
+      assertThat(Migrations.migrate(old)).isEqualTo("8");
       try (ResultSet rs = s.executeQuery("SELECT count(*) FROM tasks WHERE sink IS NULL")) {
         rs.next();
         assertThat(rs.getLong(1)).as("v7 leaves existing rows as they are").isEqualTo(3);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.engine.testing.EngineHarness;
 import dev.kiln.engine.testing.Handlers;
+import dev.kiln.engine.testing.Notifications;
 import dev.kiln.handlers.HandlerRegistry;
 import io.vertx.pgclient.PgException;
 import java.time.Clock;
@@ -105,6 +106,73 @@ class CompleteThenFinalizeAndClaimTest {
       assertThat(EngineHarness.await(flushed.claimed())).extracting(ClaimedTask::taskType).containsExactly("b");
       assertThat(h.count("SELECT count(*) FROM tasks WHERE workflow_id = $1 AND status = 'running' AND locked_by = 'w1'",
           id)).isEqualTo(2);
+    }
+  }
+
+  /** V8: what the worker does right behind the completion is left out of its wake-up. */
+  @Test
+  void the_completions_notification_leaves_out_the_claim_and_the_finalisation_that_follow_it() throws Exception {
+    try (EngineHarness h = quiet(); Notifications listener = new Notifications(h.url)) {
+      long id = submitAndExpand(h);
+      TaskStore store = new TaskStore(h.pool);
+      List<ClaimedTask> first = EngineHarness.await(store.claim(h.clock.instant(), 5, "w1", LEASE, NO_INPUT));
+      listener.drain();
+
+      // a's completion makes c ready, and the claim behind it takes c: no worker need wake for it.
+      TaskStore.Flushed flushed = store.completeThenFinalizeAndClaim(List.of(done(first.get(0), "{}")),
+          h.clock.instant(), new Long[0], 5, "w1", LEASE, NO_INPUT);
+      List<ClaimedTask> next = EngineHarness.await(flushed.claimed());
+      assertThat(next).extracting(ClaimedTask::taskType).containsExactly("c");
+      List<String> signals = listener.drain();
+      assertThat(signals).as("the history ids still go out, for live streams").hasSize(2)
+          .allSatisfy(p -> assertThat(p).matches("\\d+::"));
+
+      // The last two completions finish the workflow, and the finaliser behind them finalises it.
+      TaskStore.Flushed last = store.completeThenFinalizeAndClaim(List.of(done(first.get(1), "{}"), done(next.get(0), "{}")),
+          h.clock.instant(), new Long[] {id}, 5, "w1", LEASE, NO_INPUT);
+      assertThat(EngineHarness.await(last.finalized())).isEqualTo(1);
+      EngineHarness.await(last.claimed());
+      assertThat(listener.drain()).isNotEmpty().allSatisfy(p -> assertThat(Notifications.flags(p)).isEmpty());
+    }
+  }
+
+  @Test
+  void a_completion_with_nothing_behind_it_wakes_workers_and_orchestrators_for_what_it_leaves() throws Exception {
+    try (EngineHarness h = quiet(); Notifications listener = new Notifications(h.url)) {
+      long id = submitAndExpand(h);
+      long other = submitAndExpand(h);
+      TaskStore store = new TaskStore(h.pool);
+      List<ClaimedTask> first = EngineHarness.await(store.claim(h.clock.instant(), 5, "w1", LEASE, NO_INPUT));
+      assertThat(first).hasSize(4);
+      listener.drain();
+
+      // Under load: the completion alone. c of both workflows became ready for whoever claims.
+      EngineHarness.await(store.completeThenFinalizeAndClaim(List.of(done(first.get(0), "{}"), done(first.get(2), "{}")),
+          h.clock.instant(), new Long[0], 0, "w1", LEASE, NO_INPUT).completed());
+      assertThat(listener.drain()).singleElement().satisfies(p -> assertThat(Notifications.flags(p)).isEqualTo("t"));
+
+      // Both workflows finish in one batch, but only the first is finalised behind it: the
+      // orchestrators are woken for the other alone.
+      List<ClaimedTask> cs = EngineHarness.await(store.claim(h.clock.instant(), 5, "w1", LEASE, NO_INPUT));
+      listener.drain();
+      TaskStore.Flushed both = store.completeThenFinalizeAndClaim(List.of(done(first.get(1), "{}"), done(first.get(3), "{}"),
+          done(cs.get(0), "{}"), done(cs.get(1), "{}")), h.clock.instant(), new Long[] {id}, 0, "w1", LEASE, NO_INPUT);
+      assertThat(EngineHarness.await(both.finalized())).isEqualTo(1);
+      assertThat(listener.drain()).anySatisfy(p -> assertThat(p).endsWith(":w:" + other))
+          .allSatisfy(p -> assertThat(Notifications.flags(p)).doesNotContain("t"));
+      assertThat(h.workflowStatus(other)).as("left to the orchestrators").isEqualTo("running");
+    }
+  }
+
+  @Test
+  void announce_sends_the_wake_ups_a_worker_had_taken_over() throws Exception {
+    try (EngineHarness h = quiet(); Notifications listener = new Notifications(h.url)) {
+      TaskStore store = new TaskStore(h.pool);
+      EngineHarness.await(store.announce(true, new Long[] {12L, 13L}));
+      EngineHarness.await(store.announce(true, new Long[0]));
+      EngineHarness.await(store.announce(false, new Long[] {14L}));
+      EngineHarness.await(store.announce(false, new Long[0]));
+      assertThat(listener.drain()).containsExactly(":tw:12,13", ":t:", ":w:14");
     }
   }
 }

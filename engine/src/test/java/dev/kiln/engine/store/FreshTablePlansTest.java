@@ -190,7 +190,7 @@ class FreshTablePlansTest {
         int k = ids.size();
         connection.preparedQuery(TaskStore.COMPLETE_MANY).execute(Tuple.of(ids.toArray(Long[]::new),
             attempts.toArray(Integer[]::new), Collections.nCopies(k, "{}").toArray(String[]::new),
-            Collections.nCopies(k, 1L).toArray(Long[]::new), now, new String[k])).await();
+            Collections.nCopies(k, 1L).toArray(Long[]::new), now, new String[k], "on", "")).await();
       }
       assertThat(connection.preparedQuery(WorkflowStore.FINALIZE).execute(Tuple.of(new Long[] {id}, now)).await().size())
           .as("finalised").isEqualTo(1);
