@@ -157,9 +157,9 @@ public final class Kiln implements AutoCloseable {
         ? Optional.of(new BackgroundPriority(config.backgroundNice())::applyToProcess)
         : Optional.empty();
     return new ProcessPools(
-        Pools.create(vertx, url, "kiln-api", apiSize, Pools.Commits.DURABLE, Pools.Loop.CALLERS),
-        Pools.create(vertx, url, "kiln-events", 1, Pools.Commits.DURABLE),
-        Pools.create(vertx, url, "kiln-engine", engineSize, Pools.Commits.NOT_AWAITED, Pools.Loop.OWN,
+        Pools.create(vertx, url, "kiln-api", apiSize, Pools.Workload.API, Pools.Loop.CALLERS),
+        Pools.create(vertx, url, "kiln-events", 1, Pools.Workload.API),
+        Pools.create(vertx, url, "kiln-engine", engineSize, Pools.Workload.ENGINE, Pools.Loop.OWN,
             engineServerProcess));
   }
 

@@ -10,6 +10,7 @@ import dev.kiln.engine.testing.Proc;
 import dev.kiln.engine.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -88,7 +89,7 @@ class KilnStartupTest {
   }
 
   @Test
-  void the_api_pool_commits_durably_and_the_engine_pool_does_not_wait_for_its_commits() {
+  void the_api_pool_commits_durably_and_the_engine_pool_does_not_wait_for_its_commits_and_plans_once() {
     KilnConfig config = KilnConfig.parse(Map.of("KILN_HTTP_PORT", "0"), List.of());
     Vertx vertx = Vertx.vertx();
     try {
@@ -97,6 +98,9 @@ class KilnStartupTest {
       // downgraded); the embedded server's is on (see the test above), this test server's is not.
       assertThat(setting(pools.api())).as("API: the server's own setting").doesNotEndWith("from client");
       assertThat(setting(pools.engine())).as("engine bookkeeping: redone if lost").isEqualTo("off from client");
+      assertThat(setting(pools.api(), "plan_cache_mode")).as("API: the server chooses").isEqualTo("auto from default");
+      assertThat(setting(pools.engine(), "plan_cache_mode")).as("engine: planned once per connection")
+          .isEqualTo("force_generic_plan from client");
     } finally {
       vertx.close().await();
     }
@@ -120,7 +124,11 @@ class KilnStartupTest {
   }
 
   private static String setting(Pool pool) {
-    return pool.query("SELECT setting || ' from ' || source FROM pg_settings WHERE name = 'synchronous_commit'")
-        .execute().await().iterator().next().getString(0);
+    return setting(pool, "synchronous_commit");
+  }
+
+  private static String setting(Pool pool, String name) {
+    return pool.preparedQuery("SELECT setting || ' from ' || source FROM pg_settings WHERE name = $1")
+        .execute(Tuple.of(name)).await().iterator().next().getString(0);
   }
 }

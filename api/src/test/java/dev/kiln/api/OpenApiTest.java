@@ -47,7 +47,7 @@ class OpenApiTest {
     // The running process's ApiVerticle is out of reach, so deploy a twin on the same Vert.x and ask it.
     KilnConfig config = KilnConfig.parse(
         Map.of("KILN_DATABASE_URL", server.database.secretUrl(), "KILN_HTTP_PORT", "0"), List.of());
-    Pool pool = Pools.create(server.kiln.vertx(), server.database, "openapi-test", 2, Pools.Commits.DURABLE);
+    Pool pool = Pools.create(server.kiln.vertx(), server.database, "openapi-test", 2, Pools.Workload.API);
     try {
       ApiVerticle twin = new ApiVerticle(config, pool, pool,
           WorkflowSpecs.load(HandlerRegistry.builtIn(), Optional.empty()), Clock.systemUTC(),

@@ -14,29 +14,40 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds a process's PostgreSQL pools: one for the API, whose commits are durable, and one for the
- * engine roles, whose commits are not waited for. Verticles never open their own.
+ * engine roles, whose commits are not waited for and whose plans are made once per connection (see
+ * {@link Workload}). Verticles never open their own.
  */
 public final class Pools {
   private static final Logger log = LoggerFactory.getLogger(Pools.class);
 
   private Pools() {}
 
-  /** Whether a commit waits for its WAL to reach disk. */
-  public enum Commits {
+  /** What a pool serves, which sets how its commits and its plans work. */
+  public enum Workload {
     /**
-     * The server's own setting, on unless its operator chose otherwise (and left alone, so a
-     * stronger one such as remote_apply is kept). The API's writes: a 201 for a workflow, a
-     * cancel or a retry must survive a power cut.
+     * The API's reads and writes. Commits keep the server's own setting, on unless its operator
+     * chose otherwise (and left alone, so a stronger one such as remote_apply is kept): a 201 for
+     * a workflow, a cancel or a retry must survive a power cut. Plans are the server's choice (generic
+     * plans for every session, the API's included, measured no better in the nineteenth session).
      */
-    DURABLE,
+    API,
     /**
-     * {@code synchronous_commit = off} on every connection. The engine's bookkeeping (expansions,
-     * claims, completions, finalisations, rescues): a crash of the machine can lose its last few
-     * hundred milliseconds, never corrupt anything, and what it loses is redone: an expansion or a
+     * The engine's bookkeeping (expansions, claims, completions, finalisations, rescues).
+     *
+     * <p>{@code synchronous_commit = off}: a crash of the machine can lose its last few hundred
+     * milliseconds, never corrupt anything, and what it loses is redone: an expansion or a
      * finalisation by the poll, a task by lease expiry (at-least-once already). WAL is replayed in
      * order, so a durable commit also makes every earlier one durable.
+     *
+     * <p>{@code plan_cache_mode = force_generic_plan}: each statement is planned once per
+     * connection. The server otherwise planned the claim afresh on every call, because its generic
+     * plan's estimated cost (with the limit and the time unknown) stayed above that of the plans
+     * made for each call's values, though both are the same index scan of tasks_ready_idx. That
+     * planning took longer than the claim itself (0.66 ms against 0.49 per call, several claims per
+     * workflow, four of them on a tiny workflow's critical path). Every other engine statement was
+     * already on its generic plan from the sixth call on.
      */
-    NOT_AWAITED
+    ENGINE
   }
 
   /** Which event loop does a pool's network work: reading and writing its connections. */
@@ -59,22 +70,22 @@ public final class Pools {
 
   /** A pool on an event loop of its own ({@link Loop#OWN}). Connections open on first use, so a
    * pool a process's roles never use costs none. */
-  public static Pool create(Vertx vertx, DatabaseUrl url, String name, int size, Commits commits) {
-    return create(vertx, url, name, size, commits, Loop.OWN, Optional.empty());
+  public static Pool create(Vertx vertx, DatabaseUrl url, String name, int size, Workload workload) {
+    return create(vertx, url, name, size, workload, Loop.OWN, Optional.empty());
   }
 
-  /** Like {@link #create(Vertx, DatabaseUrl, String, int, Commits)}, on the given loop. */
-  public static Pool create(Vertx vertx, DatabaseUrl url, String name, int size, Commits commits, Loop loop) {
-    return create(vertx, url, name, size, commits, loop, Optional.empty());
+  /** Like {@link #create(Vertx, DatabaseUrl, String, int, Workload)}, on the given loop. */
+  public static Pool create(Vertx vertx, DatabaseUrl url, String name, int size, Workload workload, Loop loop) {
+    return create(vertx, url, name, size, workload, loop, Optional.empty());
   }
 
   /**
-   * Like {@link #create(Vertx, DatabaseUrl, String, int, Commits, Loop)}; with {@code serverProcess},
+   * Like {@link #create(Vertx, DatabaseUrl, String, int, Workload, Loop)}; with {@code serverProcess},
    * each new connection's server process id (pg_backend_pid) is handed to it, on a worker thread,
    * before the pool hands the connection out. If that fails, the connection is used all the same.
    * Only for a server Kiln runs itself: the id is only meaningful on the server's machine.
    */
-  public static Pool create(Vertx vertx, DatabaseUrl url, String name, int size, Commits commits, Loop loop,
+  public static Pool create(Vertx vertx, DatabaseUrl url, String name, int size, Workload workload, Loop loop,
       Optional<LongConsumer> serverProcess) {
     PgConnectOptions connect = url.connectOptions();
     // Names the pool's sessions in pg_stat_activity, so an operator can tell what each one serves.
@@ -90,9 +101,10 @@ public final class Pools {
     // stayed at 6-9 s. "off" only prices a seq scan out while an index path exists, so a query
     // with no such path still runs.
     connect.addProperty("enable_seqscan", "off");
-    if (commits == Commits.NOT_AWAITED) {
-      // A startup parameter: set per connection, whatever the server's default.
+    if (workload == Workload.ENGINE) {
+      // Startup parameters: set per connection, whatever the server's defaults.
       connect.addProperty("synchronous_commit", "off");
+      connect.addProperty("plan_cache_mode", "force_generic_plan");
     }
     ClientBuilder<Pool> builder = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(size).setName(name).setShared(true).setMaxWaitQueueSize(10_000)

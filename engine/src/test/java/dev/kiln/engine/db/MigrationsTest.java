@@ -209,7 +209,7 @@ class MigrationsTest {
     // The finaliser as the engine runs it.
     Vertx vertx = Vertx.vertx();
     try {
-      Pool pool = Pools.create(vertx, old, "kiln-engine", 1, Pools.Commits.NOT_AWAITED);
+      Pool pool = Pools.create(vertx, old, "kiln-engine", 1, Pools.Workload.ENGINE);
       assertThat(new WorkflowStore(pool).finalizeDone(new Long[] {1L}, Instant.now()).await()).isEqualTo(1);
     } finally {
       vertx.close().await();

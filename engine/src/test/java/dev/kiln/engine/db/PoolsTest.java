@@ -45,7 +45,7 @@ class PoolsTest {
   @Test
   void hands_each_new_connections_server_process_to_the_setup_before_using_it_and_names_the_sessions() {
     Set<Long> seen = ConcurrentHashMap.newKeySet();
-    Pool pool = Pools.create(vertx, url, "kiln-pools-test", 3, Pools.Commits.DURABLE, Pools.Loop.OWN, Optional.of(seen::add));
+    Pool pool = Pools.create(vertx, url, "kiln-pools-test", 3, Pools.Workload.API, Pools.Loop.OWN, Optional.of(seen::add));
     Set<Long> used = backendPids(pool, 3);
     assertThat(used).hasSize(3);
     assertThat(seen).as("every connection the pool handed out was set up first").containsAll(used);
@@ -58,7 +58,7 @@ class PoolsTest {
 
   @Test
   void a_failing_setup_is_logged_and_the_connection_is_used_all_the_same() {
-    Pool pool = Pools.create(vertx, url, "kiln-pools-test", 2, Pools.Commits.DURABLE, Pools.Loop.OWN, Optional.of(pid -> {
+    Pool pool = Pools.create(vertx, url, "kiln-pools-test", 2, Pools.Workload.API, Pools.Loop.OWN, Optional.of(pid -> {
       throw new IllegalStateException("no priority for " + pid);
     }));
     Row row = pool.query("SELECT 41 + 1").execute().await().iterator().next();
@@ -71,7 +71,7 @@ class PoolsTest {
     Set<String> connectionLoops = ConcurrentHashMap.newKeySet();
     // The setup runs on a worker thread of the connection's context; that context's own tasks run on
     // the event loop that reads and writes the connection.
-    Pool pool = Pools.create(vertx, url, "kiln-pools-test", 2, Pools.Commits.DURABLE, Pools.Loop.CALLERS,
+    Pool pool = Pools.create(vertx, url, "kiln-pools-test", 2, Pools.Workload.API, Pools.Loop.CALLERS,
         Optional.of(pid -> {
           CompletableFuture<String> loop = new CompletableFuture<>();
           Vertx.currentContext().runOnContext(v -> loop.complete(Thread.currentThread().getName()));

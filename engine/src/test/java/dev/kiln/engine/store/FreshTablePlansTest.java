@@ -58,7 +58,7 @@ class FreshTablePlansTest {
   @BeforeAll
   static void open() {
     url = TestDatabase.create();
-    kiln = Pools.create(vertx, url, "kiln-engine", 1, Pools.Commits.NOT_AWAITED);
+    kiln = Pools.create(vertx, url, "kiln-engine", 1, Pools.Workload.ENGINE);
     plain = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(url.connectOptions()).using(vertx).build();
   }
 

@@ -55,7 +55,7 @@ class StatementCacheTest {
 
   @Test
   void the_finaliser_is_prepared_once_and_kept_on_its_connection() {
-    Pool pool = Pools.create(vertx, TestDatabase.create(), "kiln-cache-test", 1, Pools.Commits.DURABLE);
+    Pool pool = Pools.create(vertx, TestDatabase.create(), "kiln-cache-test", 1, Pools.Workload.API);
     SqlConnection connection = pool.getConnection().await();
     try {
       for (int i = 0; i < 2; i++) {

@@ -52,7 +52,7 @@ public final class EngineHarness implements AutoCloseable {
     this.config = config;
     this.handlers = handlers;
     this.specs = specs;
-    this.pool = Pools.create(vertx, url, "kiln-engine", 8, Pools.Commits.NOT_AWAITED);
+    this.pool = Pools.create(vertx, url, "kiln-engine", 8, Pools.Workload.ENGINE);
   }
 
   /** A harness on a new database; {@code settings} are KILN_* variables on top of test defaults. */
