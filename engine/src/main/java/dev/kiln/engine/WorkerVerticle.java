@@ -359,6 +359,12 @@ public final class WorkerVerticle extends VerticleBase {
             log.warn("task {} ({} of workflow {}) attempt {}/{} failed ({}): {}", task.id(), task.taskType(),
                 task.workflowId(), task.attempt(), task.maxAttempts(),
                 status.equals("failed") ? "no attempts left" : "retry at " + retryAt, error);
+            if (status.equals("pending")) {
+              // The failure's notification woke the workers while the task was still backing off;
+              // nothing announces the end of its backoff, so come back for it then rather than at
+              // the next poll.
+              vertx.setTimer(Math.max(1, Duration.between(now, retryAt).toMillis()), id -> claim());
+            }
           }
         })
         .onFailure(err -> log.warn("task {} ({} of workflow {}) attempt {}: recording its failure failed: {}",

@@ -197,6 +197,30 @@ class WorkflowRunTest {
   }
 
   @Test
+  void a_retry_runs_when_its_backoff_ends_not_at_the_next_poll() {
+    AtomicInteger calls = new AtomicInteger();
+    HandlerRegistry reg = new HandlerRegistry(List.of(Handlers.of("flaky", ctx -> {
+      if (calls.incrementAndGet() == 1) {
+        throw new IllegalStateException("sensor bus glitch");
+      }
+      return out("ok", true);
+    })));
+    String spec = "{\"workflow_type\": \"flaky\", \"tasks\": [{\"task_type\": \"flaky\"}]}";
+    // No notifications and a poll of an hour: after the wake-ups that start it, only the worker's
+    // own timer can bring the task back when its 2-second backoff ends.
+    try (EngineHarness h = EngineHarness.create(reg, List.of(spec), Clock.systemUTC(),
+        Map.of("KILN_LISTEN", "false", "KILN_POLL_INTERVAL", "1h")).startEngine()) {
+      long id = h.submit("flaky", "{}");
+      h.wake();
+      h.awaitValue(WAIT, "SELECT count(*) FROM tasks WHERE workflow_id = $1", v -> ((Number) v).longValue() == 1, id);
+      h.wake();
+      h.awaitValue(WAIT, "SELECT attempts || ':' || status FROM tasks WHERE workflow_id = $1", "1:pending"::equals, id);
+      h.awaitWorkflowStatus(id, "completed", WAIT);
+      assertThat(calls.get()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void a_task_failing_twice_then_succeeding_completes_after_backoffs_of_2_and_4_seconds() {
     AtomicInteger calls = new AtomicInteger();
     HandlerRegistry reg = new HandlerRegistry(List.of(Handlers.of("flaky", ctx -> {
