@@ -236,11 +236,15 @@ public final class WorkerVerticle extends VerticleBase {
       return;
     }
     claimAgain = false;
-    track(want, store.claim(ctx.clock().instant(), want, workerId, lease, typesNeedingInput));
+    track(want, store.claim(ctx.clock().instant(), want, workerId, lease, typesNeedingInput), false);
   }
 
-  /** Takes in what a claim brings back; {@code want} tasks stay reserved for it until then. */
-  private void track(int want, Future<List<ClaimedTask>> claim) {
+  /**
+   * Takes in what a claim brings back; {@code want} tasks stay reserved for it until then.
+   * {@code othersUnwoken}: the claim is behind a completion whose notification left its ready tasks
+   * to it (V8), so if more may be ready than it took, the other workers are woken here.
+   */
+  private void track(int want, Future<List<ClaimedTask>> claim, boolean othersUnwoken) {
     inFlightClaims.add(claim);
     reserved += want;
     claim.onComplete(ar -> {
@@ -250,8 +254,11 @@ public final class WorkerVerticle extends VerticleBase {
         claimedWhileStopping.addAll(ar.result());
         return;
       }
+      moreMayBeReady = ar.failed() || ar.result().size() == want;
+      if (othersUnwoken && moreMayBeReady) {
+        announce(true, new Long[0]);
+      }
       if (ar.failed()) {
-        moreMayBeReady = true;
         log.warn("worker {}: claiming tasks failed (will retry on the next wake-up or poll): {}", workerId,
             ar.cause().toString());
         return;
@@ -259,7 +266,6 @@ public final class WorkerVerticle extends VerticleBase {
       List<ClaimedTask> tasks = ar.result();
       tasks.forEach(t -> claimLatency.record(t.waitedMillis()));
       load.claimed(tasks.size(), System.nanoTime());
-      moreMayBeReady = tasks.size() == want;
       queued.addAll(tasks);
       startQueued();
       if (claimAgain || moreMayBeReady) {
@@ -434,14 +440,7 @@ public final class WorkerVerticle extends VerticleBase {
     TaskStore.Flushed flushed = store.completeThenFinalizeAndClaim(batch, ctx.clock().instant(), workflows, want,
         workerId, lease, typesNeedingInput);
     if (want > 0) {
-      track(want, flushed.claimed());
-      // The completion's notification left its ready tasks to this claim (V8). If the claim could
-      // not take them all, or failed, wake the other workers after all.
-      flushed.claimed().onComplete(ar -> {
-        if (ar.failed() || ar.result().size() == want) {
-          announce(true, new Long[0]);
-        }
-      });
+      track(want, flushed.claimed(), true);
     }
     flushed.finalized().onFailure(err -> {
       log.info("worker {}: finalising {} workflow(s) after their last task failed (an orchestrator will): {}",
