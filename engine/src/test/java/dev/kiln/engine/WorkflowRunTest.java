@@ -210,10 +210,7 @@ class WorkflowRunTest {
     // own timer can bring the task back when its 2-second backoff ends.
     try (EngineHarness h = EngineHarness.create(reg, List.of(spec), Clock.systemUTC(),
         Map.of("KILN_LISTEN", "false", "KILN_POLL_INTERVAL", "1h")).startEngine()) {
-      long id = h.submit("flaky", "{}");
-      h.wake();
-      h.awaitValue(WAIT, "SELECT count(*) FROM tasks WHERE workflow_id = $1", v -> ((Number) v).longValue() == 1, id);
-      h.wake();
+      long id = h.submitAndWake("flaky", "{}", 1);
       h.awaitValue(WAIT, "SELECT attempts || ':' || status FROM tasks WHERE workflow_id = $1", "1:pending"::equals, id);
       h.awaitWorkflowStatus(id, "completed", WAIT);
       assertThat(calls.get()).isEqualTo(2);
@@ -349,10 +346,7 @@ class WorkflowRunTest {
     // claim after each recorded completion can move c and d.
     try (EngineHarness h = EngineHarness.create(reg, List.of(DIAMOND), Clock.systemUTC(),
         Map.of("KILN_LISTEN", "false", "KILN_POLL_INTERVAL", "1h")).startEngine()) {
-      long id = h.submit("diamond", "{}");
-      h.wake();
-      h.awaitValue(WAIT, "SELECT count(*) FROM tasks WHERE workflow_id = $1", v -> ((Number) v).longValue() == 4, id);
-      h.wake();
+      long id = h.submitAndWake("diamond", "{}", 4);
       h.awaitValue(WAIT, "SELECT count(*) FROM tasks WHERE workflow_id = $1 AND status = 'completed'",
           v -> ((Number) v).longValue() == 4, id);
     }

@@ -156,7 +156,6 @@ class MigrationsTest {
         .containsExactly(">pending: x3001", "pending>running:on w x3001", "running>completed:in 7 ms x3001");
   }
 
-
   @Test
   void outputs_and_results_stored_as_jsonb_before_v5_keep_their_values_and_the_verdict_gets_its_column() throws SQLException {
     DatabaseUrl old = TestDatabase.createUnmigrated();

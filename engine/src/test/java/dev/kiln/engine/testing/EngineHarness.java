@@ -111,10 +111,26 @@ public final class EngineHarness implements AutoCloseable {
     String orchestrator = deployOrchestrator("expander");
     long id = submit(type, inputJson);
     wake();
-    awaitValue(Duration.ofSeconds(20), "SELECT count(*) FROM tasks WHERE workflow_id = $1",
-        v -> ((Number) v).longValue() == tasks, id);
+    awaitExpanded(id, tasks);
     undeploy(orchestrator);
     return id;
+  }
+
+  /**
+   * Submits a workflow to roles that get no notifications (KILN_LISTEN=false): wakes them for the
+   * orchestrator to expand it into its {@code tasks} task rows, then once more for workers to claim.
+   */
+  public long submitAndWake(String type, String inputJson, int tasks) {
+    long id = submit(type, inputJson);
+    wake();
+    awaitExpanded(id, tasks);
+    wake();
+    return id;
+  }
+
+  private void awaitExpanded(long id, int tasks) {
+    awaitValue(Duration.ofSeconds(20), "SELECT count(*) FROM tasks WHERE workflow_id = $1",
+        v -> ((Number) v).longValue() == tasks, id);
   }
 
   public RowSet<Row> query(String sql, Object... params) {
