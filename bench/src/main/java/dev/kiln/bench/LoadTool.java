@@ -774,6 +774,11 @@ public final class LoadTool {
             numbers.put("status_probe_draining_ms", Percentiles.of(draining).summaryMillisFromNanos());
             numbers.put("status_probe_errors", probeErrors.sum());
             numbers.put("status_probe_every_ms", o.statusProbeMillis());
+            // Every read, in the order made (the submitting ones first: one thread makes them all),
+            // so that runs can be pooled (ProbePool): a run's p99 of some 200 reads is its third
+            // slowest, a noisy estimate of the distribution's.
+            numbers.put("status_probe_samples_ms", Arrays.stream(all).mapToObj(ns -> Math.round(ns / 1e4) / 100.0).toList());
+            numbers.put("status_probe_submitting_reads", submitting.length);
         }
         numbers.put("verdict_counts", verdictCounts);
         numbers.put("lost_by_status", lostByStatus);

@@ -65,6 +65,10 @@ class LoadToolKilnTest {
       assertThat(r.path("verdicts").path("valid").asLong()).isEqualTo(20);
       assertThat(r.path("status_probe_ms").path("count").asLong()).isPositive();
       assertThat(r.path("status_probe_errors").asLong()).isZero();
+      // Every read is kept for pooling (ProbePool), the submitting ones first.
+      assertThat(r.path("status_probe_samples_ms").size()).isEqualTo(r.path("status_probe_ms").path("count").asInt());
+      assertThat(r.path("status_probe_submitting_reads").asInt())
+          .isEqualTo(r.path("status_probe_submitting_ms").path("count").asInt());
       // The list reads are the checks (one or two one-item reads each) and one sweep: 300 ids fit
       // one page. Paging through the outstanding workflows while they ran read them over and over.
       long checks = r.path("completion_checks").asLong();
