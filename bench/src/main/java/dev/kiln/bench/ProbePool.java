@@ -23,8 +23,9 @@ import org.apache.commons.math3.distribution.BinomialDistribution;
  * of milliseconds. Pooled, five runs give the p99 of about 1,000 reads (the tenth slowest). Next to
  * it: the share of reads slower than {@code --over} (the target: p99 at most that means at most 1 %
  * of reads over it), and how often a run of the median run's size would show a p99 over the
- * threshold if its reads were drawn independently from the pool. Reads within one run are not
- * independent (a slow minute slows many), so that chance is a floor, not an estimate.
+ * threshold if its reads were drawn independently from the pool: what sampling alone does to a
+ * run's p99. Reads within one run are not independent (a slow minute slows many of them), so the
+ * slow reads bunch into fewer runs, and single runs miss more or less often than that.
  *
  * <pre>java -cp bench/target/benchmarks.jar dev.kiln.bench.ProbePool [--over 50ms] FILE...</pre>
  */
@@ -241,7 +242,7 @@ public final class ProbePool {
                     100 * (Double) d.get("over_share")));
         }
         sb.append(String.format(Locale.ROOT,
-                "a run of %d reads drawn independently from the pool has p99 over %.0f ms with chance %.1f %% (a floor: reads in a run are not independent)%n",
+                "a run of %d reads drawn independently from the pool has p99 over %.0f ms with chance %.1f %% (sampling alone; slow reads bunch, so real runs differ)%n",
                 report.get("typical_run_reads"), overMs, 100 * (Double) report.get("chance_run_p99_over_if_independent")));
         return sb.toString();
     }
