@@ -20,18 +20,19 @@
 # OUT_DIR/data, removed first; about 2.5 GB by the end, removed then unless KEEP_DATA=1, which
 # leaves it for a look at the tables: start Kiln on it again with KILN_DATA_DIR).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-
-OUT=${1:-bench/target/protocol-$(date -u +%Y%m%dT%H%M%SZ)}
-KILN_JAR=${KILN_JAR:-api/target/kiln.jar}
-BENCH_JAR=${BENCH_JAR:-bench/target/benchmarks.jar}
+# Paths given are taken from where the script was started; the defaults are the repository's.
+absolute() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+OUT=$(absolute "${1:-$REPO/bench/target/protocol-$(date -u +%Y%m%dT%H%M%SZ)}")
+KILN_JAR=$(absolute "${KILN_JAR:-$REPO/api/target/kiln.jar}")
+BENCH_JAR=$(absolute "${BENCH_JAR:-$REPO/bench/target/benchmarks.jar}")
+DATA_DIR=$(absolute "${DATA_DIR:-$OUT/data}")
 WARM=${WARM:-6000}
 PORT=${PORT:-18090}
-DATA_DIR=${DATA_DIR:-$OUT/data}
 for jar in "$KILN_JAR" "$BENCH_JAR"; do
   [ -f "$jar" ] || { echo "protocol: $jar not found; build first: ./mvnw -q package -DskipTests" >&2; exit 2; }
 done
-if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
+if (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2> /dev/null; then
   echo "protocol: something already listens on port $PORT; stop it or set PORT" >&2
   exit 2
 fi
