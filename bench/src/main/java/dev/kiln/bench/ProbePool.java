@@ -34,7 +34,7 @@ public final class ProbePool {
     private ProbePool() {}
 
     /** One throughput run's probe reads, in the order made; the first {@code submitting} were made while submits were sent. */
-    record Run(String source, String date, String payload, double workflowsPerSecond, double[] readsMs, int submitting) {}
+    record Run(String date, String payload, double workflowsPerSecond, double[] readsMs, int submitting) {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -126,7 +126,7 @@ public final class ProbePool {
                 reads[i] = samples.get(i).asDouble();
             }
             int submitting = Math.min(reads.length, r.path("status_probe_submitting_reads").asInt(0));
-            runs.add(new Run(file.toString(), r.path("date").asText(), r.path("payload").asText(),
+            runs.add(new Run(r.path("date").asText(), r.path("payload").asText(),
                     r.path("throughput_wf_per_s").asDouble(Double.NaN), reads, submitting));
         }
         return runs;
