@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.LongStream;
 import org.apache.commons.math3.distribution.BinomialDistribution;
 
 /**
@@ -33,8 +34,11 @@ public final class ProbePool {
 
     private ProbePool() {}
 
-    /** One throughput run's probe reads, in the order made; the first {@code submitting} were made while submits were sent. */
-    record Run(String date, String payload, double workflowsPerSecond, double[] readsMs, int submitting) {}
+    /**
+     * One throughput run's probe reads in nanoseconds (as {@link Percentiles} takes them), in the
+     * order made; the first {@code submitting} were made while submits were sent.
+     */
+    record Run(String date, String payload, double workflowsPerSecond, long[] readsNanos, int submitting) {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -121,9 +125,9 @@ public final class ProbePool {
             if (!"throughput".equals(r.path("mode").asText()) || !samples.isArray() || samples.isEmpty()) {
                 continue;
             }
-            double[] reads = new double[samples.size()];
+            long[] reads = new long[samples.size()];
             for (int i = 0; i < reads.length; i++) {
-                reads[i] = samples.get(i).asDouble();
+                reads[i] = Math.round(samples.get(i).asDouble() * 1e6);
             }
             int submitting = Math.min(reads.length, r.path("status_probe_submitting_reads").asInt(0));
             runs.add(new Run(r.path("date").asText(), r.path("payload").asText(),
@@ -133,40 +137,43 @@ public final class ProbePool {
     }
 
     static Map<String, Object> summarize(List<Run> runs, double overMs) {
-        List<Double> all = new ArrayList<>();
-        List<Double> submitting = new ArrayList<>();
-        List<Double> draining = new ArrayList<>();
+        long overNanos = Math.round(overMs * 1e6);
+        LongStream.Builder all = LongStream.builder();
+        LongStream.Builder submitting = LongStream.builder();
+        LongStream.Builder draining = LongStream.builder();
         List<Double> runP99 = new ArrayList<>();
         int runsOver = 0;
         int[] sizes = new int[runs.size()];
         for (int r = 0; r < runs.size(); r++) {
             Run run = runs.get(r);
-            sizes[r] = run.readsMs().length;
-            for (int i = 0; i < run.readsMs().length; i++) {
-                double v = run.readsMs()[i];
-                all.add(v);
-                (i < run.submitting() ? submitting : draining).add(v);
+            long[] reads = run.readsNanos();
+            sizes[r] = reads.length;
+            for (int i = 0; i < reads.length; i++) {
+                all.add(reads[i]);
+                (i < run.submitting() ? submitting : draining).add(reads[i]);
             }
-            double p99 = nearestRank(sort(run.readsMs()), 99);
-            runP99.add(p99);
-            if (p99 > overMs) {
+            long p99 = Percentiles.of(reads).percentile(99);
+            runP99.add(Percentiles.millis(p99));
+            if (p99 > overNanos) {
                 runsOver++;
             }
         }
+        Map<String, Object> pooled = distribution(all.build().toArray(), overNanos);
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("tool", "kiln-probe-pool");
         report.put("runs", runs.size());
         report.put("over_ms", overMs);
         report.put("run_p99_ms", runP99);
         report.put("runs_with_p99_over", runsOver);
-        report.put("pooled_ms", distribution(all, overMs));
-        report.put("pooled_submitting_ms", distribution(submitting, overMs));
-        report.put("pooled_draining_ms", distribution(draining, overMs));
+        report.put("pooled_ms", pooled);
+        report.put("pooled_submitting_ms", distribution(submitting.build().toArray(), overNanos));
+        report.put("pooled_draining_ms", distribution(draining.build().toArray(), overNanos));
         Arrays.sort(sizes);
         int n = sizes[sizes.length / 2];
-        long over = all.stream().filter(v -> v > overMs).count();
         report.put("typical_run_reads", n);
-        report.put("chance_run_p99_over_if_independent", round4(chanceP99Over(n, (double) over / all.size())));
+        // The share from the counts, not the rounded over_share.
+        double share = (Long) pooled.get("over") / (double) (Integer) pooled.get("count");
+        report.put("chance_run_p99_over_if_independent", round4(chanceP99Over(n, share)));
         return report;
     }
 
@@ -185,33 +192,15 @@ public final class ProbePool {
         return 1 - new BinomialDistribution(null, n, q).cumulativeProbability(needed - 1);
     }
 
-    private static Map<String, Object> distribution(List<Double> values, double overMs) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("count", values.size());
-        if (values.isEmpty()) {
-            return d;
+    /** The load tool's summary of a sample (count, min, p50, p90, p99, max, mean) and the reads over the threshold. */
+    private static Map<String, Object> distribution(long[] nanos, long overNanos) {
+        Map<String, Object> d = Percentiles.of(nanos).summaryMillisFromNanos();
+        if (nanos.length > 0) {
+            long over = Arrays.stream(nanos).filter(v -> v > overNanos).count();
+            d.put("over", over);
+            d.put("over_share", round4((double) over / nanos.length));
         }
-        double[] sorted = sort(values.stream().mapToDouble(Double::doubleValue).toArray());
-        d.put("p50", nearestRank(sorted, 50));
-        d.put("p90", nearestRank(sorted, 90));
-        d.put("p99", nearestRank(sorted, 99));
-        d.put("max", sorted[sorted.length - 1]);
-        long over = values.stream().filter(v -> v > overMs).count();
-        d.put("over", over);
-        d.put("over_share", round4((double) over / values.size()));
         return d;
-    }
-
-    private static double[] sort(double[] values) {
-        double[] copy = values.clone();
-        Arrays.sort(copy);
-        return copy;
-    }
-
-    /** The same nearest-rank rule as {@link Percentiles}: always a measured value. */
-    static double nearestRank(double[] sorted, double p) {
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(1, Math.min(rank, sorted.length)) - 1];
     }
 
     private static double round4(double v) {
@@ -225,7 +214,7 @@ public final class ProbePool {
         for (int r = 0; r < runs.size(); r++) {
             Run run = runs.get(r);
             sb.append(String.format(Locale.ROOT, "run %2d  %s  %-9s  %7.1f wf/s  %4d reads  p99 %6.1f ms%s%n", r + 1,
-                    run.date(), run.payload(), run.workflowsPerSecond(), run.readsMs().length, p99s.get(r),
+                    run.date(), run.payload(), run.workflowsPerSecond(), run.readsNanos().length, p99s.get(r),
                     p99s.get(r) > overMs ? "  (over)" : ""));
         }
         sb.append(String.format(Locale.ROOT, "runs with p99 over %.0f ms: %d of %d%n", overMs,
